@@ -1,0 +1,50 @@
+"""Pelican settings for building the archive locally (``make html``)."""
+
+AUTHOR = "newsarchive"
+SITENAME = "新闻存档"
+SITESUBTITLE = "消失之前，先存下来"
+SITEURL = ""
+RELATIVE_URLS = True
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS: list[str] = []
+OUTPUT_PATH = "output"
+DELETE_OUTPUT_DIRECTORY = True
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["newsarchive"]
+
+# Times are shown in this zone (archived and published times are stored in UTC).
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-Hans"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d %H:%M"
+DEFAULT_PAGINATION = 20
+
+# Every article has its own ASCII slug derived from its source URL and capture time;
+# captures are never treated as translations of each other.
+ARTICLE_TRANSLATION_ID = None
+ARTICLE_URL = ARTICLE_SAVE_AS = "articles/{slug}.html"
+PAGE_URL = PAGE_SAVE_AS = "pages/{slug}.html"
+CATEGORY_URL = CATEGORY_SAVE_AS = "sources/{slug}.html"
+TAG_URL = TAG_SAVE_AS = "tags/{slug}.html"
+AUTHOR_URL = AUTHOR_SAVE_AS = "authors/{slug}.html"
+
+# Feeds need absolute URLs: publishconf.py turns them on.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# newsarchive converts archived files itself and caches them by content hash in CACHE_PATH;
+# Pelican's own mtime-based content cache is not needed.
+CACHE_PATH = "cache"
+LOAD_CONTENT_CACHE = False
+
+# newsarchive settings (see README):
+# NEWSARCHIVE_PUBLISHERS = {"example": {"name": "Example News", "hosts": ["example.com"]}}
+# NEWSARCHIVE_SKIP_INVALID = False   # True: skip files that cannot be converted, with warnings
+# NEWSARCHIVE_WORKERS = None         # processes for conversion (default: all cores)

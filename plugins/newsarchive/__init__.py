@@ -1,0 +1,14 @@
+"""newsarchive: turn archived news articles into a Pelican site.
+
+The core (:mod:`newsarchive.pipeline` and the modules it calls) is pure functions over data;
+:mod:`newsarchive.reader` is the thin Pelican glue that :func:`register` wires up.
+"""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    """Pelican plugin entry point."""
+    from .reader import register as register_reader
+
+    register_reader()

@@ -1,0 +1,97 @@
+"""Convert many archived files: a content-hash cache and a process pool over both cores."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .errors import ArchiveError, Problem
+from .header import looks_archived
+from .pipeline import Article, Settings, convert_bytes
+
+Result = Article | Problem
+_SNIFF_BYTES = 64
+# Below this many files a pool costs more than it saves.
+_MIN_PARALLEL = 8
+
+
+def is_archived_file(path: str | Path) -> bool:
+    """Whether the file starts with the archive header's ``<!--EPOCH-->`` line."""
+    with open(path, "rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    return looks_archived(head.decode("utf-8", errors="replace"))
+
+
+def _convert(item: tuple[bytes, str, Settings]) -> Result:
+    data, path, settings = item
+    try:
+        return convert_bytes(data, path, settings)
+    except ArchiveError as exc:
+        return exc.problem
+
+
+class Converter:
+    """Converts archived files, reusing results cached under ``cache_dir`` by content hash."""
+
+    def __init__(self, settings: Settings | None = None, cache_dir: str | Path | None = None,
+                 workers: int | None = None) -> None:
+        self.settings = settings or Settings()
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.workers = workers or os.cpu_count() or 1
+        self._fingerprint = self.settings.fingerprint().encode("utf-8")
+
+    def _key(self, data: bytes) -> str:
+        return hashlib.sha256(self._fingerprint + b"\0" + data).hexdigest()
+
+    def _cache_path(self, key: str) -> Path | None:
+        return self.cache_dir / key[:2] / f"{key}.json" if self.cache_dir else None
+
+    def _load(self, key: str, path: str) -> Article | None:
+        cached = self._cache_path(key)
+        if cached is None or not cached.exists():
+            return None
+        article = Article.from_cache(cached.read_text("utf-8"))
+        article.path = path
+        return article
+
+    def _store(self, key: str, article: Article) -> None:
+        cached = self._cache_path(key)
+        if cached is None:
+            return
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(article.to_cache(), "utf-8")
+        tmp.replace(cached)
+
+    def convert_many(self, paths: Iterable[str | Path]) -> dict[str, Result]:
+        """Convert every file, from the cache when possible, the rest in parallel."""
+        results: dict[str, Result] = {}
+        todo: list[tuple[bytes, str, Settings]] = []
+        keys: dict[str, str] = {}
+        for path in map(str, paths):
+            data = Path(path).read_bytes()
+            keys[path] = key = self._key(data)
+            cached = self._load(key, path)
+            if cached is not None:
+                results[path] = cached
+            else:
+                todo.append((data, path, self.settings))
+        if len(todo) >= _MIN_PARALLEL and self.workers > 1:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+                converted = list(pool.map(_convert, todo, chunksize=8))
+        else:
+            converted = [_convert(item) for item in todo]
+        for (_, path, _), result in zip(todo, converted, strict=True):
+            results[path] = result
+            if isinstance(result, Article):
+                self._store(keys[path], result)
+        return results
+
+    def convert(self, path: str | Path) -> Result:
+        """Convert one file (through the cache)."""
+        return self.convert_many([path])[str(path)]

@@ -1,0 +1,180 @@
+"""Pelican glue: readers that recognise archived files by content, and the build report."""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from datetime import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pelican import signals
+from pelican.readers import HTMLReader, MarkdownReader
+
+from .batch import Converter, Result, is_archived_file
+from .errors import ArchiveError, Problem
+from .pipeline import Article, Settings
+from .publishers import PublisherTable
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Build:
+    """What one Pelican run has converted, and what it found wrong."""
+
+    converter: Converter
+    skip_invalid: bool
+    output_path: str
+    timezone: ZoneInfo
+    results: dict[str, Result] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)
+    article_outputs: set[str] = field(default_factory=set)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [r for r in self.results.values() if isinstance(r, Problem)]
+
+    def result(self, path: str) -> Result:
+        path = os.path.abspath(path)
+        if path not in self.results:
+            self.results.update(self.converter.convert_many([path]))
+        return self.results[path]
+
+
+_build: Build | None = None
+
+
+def current_build() -> Build:
+    """The build in progress (set up by the ``initialized`` signal)."""
+    if _build is None:
+        raise RuntimeError("the newsarchive plugin is not initialised")
+    return _build
+
+
+def start_build(pelican: Any) -> None:
+    """Set up a :class:`Build` from the Pelican settings."""
+    global _build
+    settings = pelican.settings
+    cache_dir = None
+    if settings.get("NEWSARCHIVE_CACHE", True):
+        cache_dir = Path(settings.get("CACHE_PATH", "cache")) / "newsarchive"
+    converter = Converter(
+        Settings(PublisherTable.from_settings(settings.get("NEWSARCHIVE_PUBLISHERS"))),
+        cache_dir=cache_dir,
+        workers=settings.get("NEWSARCHIVE_WORKERS"),
+    )
+    _build = Build(
+        converter,
+        skip_invalid=bool(settings.get("NEWSARCHIVE_SKIP_INVALID", False)),
+        output_path=os.path.abspath(pelican.output_path),
+        timezone=ZoneInfo(settings.get("TIMEZONE") or "UTC"),
+    )
+
+
+class _ArchivedFileMixin:
+    """Read archived files through the pipeline, anything else through the base reader."""
+
+    settings: dict[str, Any]
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        if not is_archived_file(source_path):
+            return super().read(source_path)  # type: ignore[misc]
+        result = current_build().result(source_path)
+        if isinstance(result, Problem):
+            raise ArchiveError(result)
+        for warning in result.warnings:
+            logger.warning("%s", warning)
+        return result.html, self._metadata(result)
+
+    def _metadata(self, article: Article) -> dict[str, Any]:
+        timezone = current_build().timezone
+        metadata: dict[str, Any] = {}
+        for key, value in article.metadata.items():
+            if value in (None, "", []):
+                continue
+            if key in ("category", "authors"):
+                value = self.process_metadata(key, value)  # type: ignore[attr-defined]
+            elif key in ("date", "archived") or isinstance(value, datetime):
+                value = value.astimezone(timezone)
+            elif key == "summary":
+                value = html.escape(value, quote=False)
+            metadata[key] = value
+        metadata["archived_path"] = article.path
+        return metadata
+
+
+class ArchivedMarkdownReader(_ArchivedFileMixin, MarkdownReader):
+    """``.md`` files: archived articles or ordinary Pelican Markdown."""
+
+
+class ArchivedHTMLReader(_ArchivedFileMixin, HTMLReader):
+    """``.html`` files: archived articles or ordinary Pelican HTML."""
+
+
+def install_readers(readers: Any) -> None:
+    for ext in ArchivedMarkdownReader.file_extensions:
+        readers.reader_classes[ext] = ArchivedMarkdownReader
+    for ext in ArchivedHTMLReader.file_extensions:
+        readers.reader_classes[ext] = ArchivedHTMLReader
+
+
+def preconvert(generator: Any) -> None:
+    """Convert every archived article file up front, in parallel, before Pelican reads them one by one."""
+    build = current_build()
+    extensions = (*ArchivedMarkdownReader.file_extensions, *ArchivedHTMLReader.file_extensions)
+    paths = [
+        os.path.abspath(os.path.join(generator.path, f))
+        for f in generator.get_files(generator.settings["ARTICLE_PATHS"],
+                                     exclude=generator.settings["ARTICLE_EXCLUDES"],
+                                     extensions=extensions)
+    ]
+    build.results.update(build.converter.convert_many(p for p in paths if is_archived_file(p)))
+
+
+def check_problems(generator: Any) -> None:
+    """Fail the build listing every file that could not be converted (unless told to skip them)."""
+    build = current_build()
+    problems = build.problems
+    for problem in problems:
+        logger.log(logging.WARNING if build.skip_invalid else logging.ERROR, "%s", problem)
+    if problems and not build.skip_invalid:
+        raise SystemExit(
+            f"newsarchive: {len(problems)} of {len(build.results)} archived files could not be "
+            "converted (listed above). Fix them, or set NEWSARCHIVE_SKIP_INVALID = True to build "
+            "without them."
+        )
+    build.article_outputs = {
+        os.path.normpath(a.save_as)
+        for a in [*generator.articles, *generator.translations]
+        if "archived_path" in a.metadata
+    }
+
+
+def count_written(path: str, context: Any = None) -> None:
+    build = current_build()
+    relative = os.path.normpath(os.path.relpath(path, build.output_path))
+    if relative in build.article_outputs:
+        build.written.add(relative)
+
+
+def report(pelican: Any) -> None:
+    build = current_build()
+    read = len(build.results)
+    skipped = len(build.problems)
+    line = f"newsarchive: {read} archived files read, {len(build.written)} articles written"
+    if skipped:
+        line += f", {skipped} skipped (invalid)"
+    print(line)
+
+
+def register() -> None:
+    signals.initialized.connect(start_build)
+    signals.readers_init.connect(install_readers)
+    signals.article_generator_init.connect(preconvert)
+    signals.article_generator_finalized.connect(check_problems)
+    signals.content_written.connect(count_written)
+    signals.finalized.connect(report)
