@@ -14,7 +14,7 @@ from .header import looks_archived
 from .pipeline import Article, Settings, convert_bytes
 
 Result = Article | Problem
-_SNIFF_BYTES = 64
+_SNIFF_BYTES = 4096
 # Below this many files a pool costs more than it saves.
 _MIN_PARALLEL = 8
 

@@ -34,16 +34,25 @@ class Header:
 
 
 def looks_archived(text: str) -> bool:
-    """Whether ``text`` starts like an archived article (an epoch comment on its first line)."""
-    first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
-    return bool(_EPOCH.match(first))
+    """Whether ``text`` is meant to be an archived article, even a broken one.
+
+    True when any of the three header lines is recognisable: a ``<!--…-->`` comment on line 1,
+    ``[…](…)`` on line 2, or a ``---`` rule on line 3.
+    """
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n", 3)[:3]
+    lines = [line.strip() for line in lines] + ["", "", ""]
+    return bool(
+        re.match(r"^<!--.*-->$", lines[0])
+        or re.match(r"^\[.*\]\(.*\)$", lines[1])
+        or _RULE.match(lines[2])
+    )
 
 
 def parse_epoch(digits: str, path: str, line: int = 1, now: datetime | None = None) -> datetime:
-    """Turn 13-digit milliseconds or 10-digit seconds into an aware UTC datetime."""
-    if len(digits) == 13:
+    """Turn epoch milliseconds (13 digits; 12 before 2001) or seconds (10; 9) into aware UTC."""
+    if len(digits) in (12, 13):
         moment = datetime.fromtimestamp(int(digits) / 1000, tz=UTC)
-    elif len(digits) == 10:
+    elif len(digits) in (9, 10):
         moment = datetime.fromtimestamp(int(digits), tz=UTC)
     else:
         raise fail(
