@@ -14,6 +14,7 @@ OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = True
 
 THEME = "theme"
+READERS = {"rst": None}  # content is archived files and Markdown pages only
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["newsarchive"]
 
@@ -27,7 +28,9 @@ DEFAULT_PAGINATION = 20
 # captures are never treated as translations of each other.
 ARTICLE_TRANSLATION_ID = None
 ARTICLE_URL = ARTICLE_SAVE_AS = "articles/{slug}.html"
+ARTICLE_LANG_URL = ARTICLE_LANG_SAVE_AS = ARTICLE_URL
 PAGE_URL = PAGE_SAVE_AS = "pages/{slug}.html"
+PAGE_LANG_URL = PAGE_LANG_SAVE_AS = PAGE_URL
 CATEGORY_URL = CATEGORY_SAVE_AS = "sources/{slug}.html"
 TAG_URL = TAG_SAVE_AS = "tags/{slug}.html"
 AUTHOR_URL = AUTHOR_SAVE_AS = "authors/{slug}.html"

@@ -33,6 +33,14 @@ def is_pelican_document(path: Path) -> bool:
     return bool(pattern.search(head))
 
 
+def unrecognised(path: Path) -> Problem:
+    """The problem of a Markdown/HTML file that is neither archived article nor Pelican page."""
+    return Problem(
+        str(path), 1, "not an archived article: the <!--EPOCH--> / [TITLE](URL) / ------ header "
+        "is missing", "start the file with the three header lines",
+    )
+
+
 def check_files(paths: Iterable[str | Path], converter: Converter | None = None
                 ) -> tuple[list[Article], list[Problem]]:
     """Convert every archived file under ``paths``; return the articles and all problems found.
@@ -49,10 +57,7 @@ def check_files(paths: Iterable[str | Path], converter: Converter | None = None
         elif is_archived_file(path):
             archived.append(path)
         elif not is_pelican_document(path):
-            problems.append(Problem(
-                str(path), 1, "not an archived article: the <!--EPOCH--> / [TITLE](URL) / ------ "
-                "header is missing", "start the file with the three header lines",
-            ))
+            problems.append(unrecognised(path))
     articles: list[Article] = []
     for result in converter.convert_many(archived).values():
         if isinstance(result, Problem):

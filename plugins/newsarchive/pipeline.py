@@ -103,9 +103,15 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+# Table alignment as the `align` attribute: the sanitiser drops `style`.
+MARKDOWN_CONFIG = {"markdown.extensions.extra": {"tables": {"use_align_attribute": True}}}
+
+
 def render_html(text: str) -> str:
     """Markdown → sanitised HTML."""
-    return sanitize_html(markdown.markdown(text, extensions=list(MARKDOWN_EXTENSIONS)))
+    rendered = markdown.markdown(text, extensions=list(MARKDOWN_EXTENSIONS),
+                                 extension_configs=MARKDOWN_CONFIG)
+    return sanitize_html(rendered)
 
 
 def convert_text(text: str, path: str = "<input>", settings: Settings | None = None,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
-import logging
 import os
+import sys
 from datetime import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +15,10 @@ from pelican import signals
 from pelican.readers import HTMLReader, MarkdownReader
 
 from .batch import Converter, Result, is_archived_file
-from .errors import ArchiveError, Problem
+from .check import is_pelican_document, unrecognised
+from .errors import Problem
 from .pipeline import Article, Settings
 from .publishers import PublisherTable
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -81,13 +80,18 @@ class _ArchivedFileMixin:
     settings: dict[str, Any]
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
-        if not is_archived_file(source_path):
+        build = current_build()
+        if is_archived_file(source_path):
+            result = build.result(source_path)
+        elif is_pelican_document(Path(source_path)):
             return super().read(source_path)  # type: ignore[misc]
-        result = current_build().result(source_path)
+        else:
+            result = build.results[os.path.abspath(source_path)] = unrecognised(Path(source_path))
         if isinstance(result, Problem):
-            raise ArchiveError(result)
+            # Pelican skips the file quietly; check_problems reports it and fails the build.
+            return "", {"status": "skip"}
         for warning in result.warnings:
-            logger.warning("%s", warning)
+            print(warning, file=sys.stderr)
         return result.html, self._metadata(result)
 
     def _metadata(self, article: Article) -> dict[str, Any]:
@@ -139,8 +143,9 @@ def check_problems(generator: Any) -> None:
     """Fail the build listing every file that could not be converted (unless told to skip them)."""
     build = current_build()
     problems = build.problems
+    # Printed whole, one per line, so that editors and CI can parse ``path:line:``.
     for problem in problems:
-        logger.log(logging.WARNING if build.skip_invalid else logging.ERROR, "%s", problem)
+        print(problem, file=sys.stderr)
     if problems and not build.skip_invalid:
         raise SystemExit(
             f"newsarchive: {len(problems)} of {len(build.results)} archived files could not be "
@@ -168,7 +173,7 @@ def report(pelican: Any) -> None:
     line = f"newsarchive: {read} archived files read, {len(build.written)} articles written"
     if skipped:
         line += f", {skipped} skipped (invalid)"
-    print(line)
+    print(line, file=sys.stderr)
 
 
 def register() -> None:
