@@ -433,6 +433,9 @@ def collect_figures(soup: BeautifulSoup, ctx: Context) -> None:
         if after is not None and after.name == "div" and _only_child(after, "small"):
             caption = caption or text_of(after)
             after.decompose()
+        elif not caption and after is not None and _is_centered_caption(after):
+            caption = text_of(after)
+            after.decompose()
         blank = block is not media and not text_of(block) and len(block.find_all(_MEDIA)) == 1
         figure = soup.new_tag("figure")
         media.replace_with(figure)
@@ -462,6 +465,20 @@ def _hoist_out_of_inline(figure: Tag) -> None:
             break
     if outer is not None:
         outer.insert_before(figure.extract())
+
+
+def _is_centered_caption(tag: Tag) -> bool:
+    """A short centred paragraph right under an image (CDT), not a bold sub-heading."""
+    style = (tag.get("style") or "").replace(" ", "").lower()
+    text = text_of(tag)
+    bold = tag.find(["strong", "b"])
+    return (
+        tag.name == "p"
+        and "text-align:center" in style
+        and 0 < len(text) <= 120
+        and not _has_media(tag)
+        and not (bold is not None and text_of(bold) == text)
+    )
 
 
 def _only_child(tag: Tag, name: str) -> bool:
