@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pelican import signals
 from pelican.readers import HTMLReader, MarkdownReader
+from pelican.urlwrappers import Category
 
 from .batch import Converter, Result, is_archived_file
 from .check import is_pelican_document, unrecognised
@@ -100,7 +101,10 @@ class _ArchivedFileMixin:
         for key, value in article.metadata.items():
             if value in (None, "", []):
                 continue
-            if key in ("category", "authors"):
+            if key == "category":
+                value = Category(value, self.settings)
+                value.slug = article.metadata["source_key"]  # ASCII: sources/rfi.html
+            elif key == "authors":
                 value = self.process_metadata(key, value)  # type: ignore[attr-defined]
             elif key in ("date", "archived") or isinstance(value, datetime):
                 value = value.astimezone(timezone)
