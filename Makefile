@@ -13,13 +13,17 @@ $(PY_STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-html: $(PY_STAMP)
+$(JS_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+html: $(PY_STAMP) $(JS_STAMP)
 	$(BIN)/pelican content -s pelicanconf.py -o output
 
-publish: $(PY_STAMP)
+publish: $(PY_STAMP) $(JS_STAMP)
 	$(BIN)/pelican content -s publishconf.py -o output
 
-test: $(PY_STAMP)
+test: $(PY_STAMP) $(JS_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -25,7 +25,7 @@ from .slugs import make_slug
 from .urls import host_of, repair_url, url_key
 
 # Bump when a change to the conversion should invalidate cached results.
-CONVERTER_VERSION = "1"
+CONVERTER_VERSION = "2"
 RELATED_HEADING = "相关链接"
 MARKDOWN_EXTENSIONS = ("markdown.extensions.extra", "markdown.extensions.sane_lists")
 
@@ -103,6 +103,8 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+# Article images load lazily and send no referrer (publishers block hot-linking by referrer).
+IMAGE_ATTRIBUTES = 'loading="lazy" decoding="async" referrerpolicy="no-referrer"'
 # Table alignment as the `align` attribute: the sanitiser drops `style`.
 MARKDOWN_CONFIG = {"markdown.extensions.extra": {"tables": {"use_align_attribute": True}}}
 
@@ -111,7 +113,7 @@ def render_html(text: str) -> str:
     """Markdown → sanitised HTML."""
     rendered = markdown.markdown(text, extensions=list(MARKDOWN_EXTENSIONS),
                                  extension_configs=MARKDOWN_CONFIG)
-    return sanitize_html(rendered)
+    return sanitize_html(rendered.replace("<img ", f"<img {IMAGE_ATTRIBUTES} "))
 
 
 def convert_text(text: str, path: str = "<input>", settings: Settings | None = None,
