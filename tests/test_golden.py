@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-
 from newsarchive.body import Body, convert_body
 from newsarchive.header import parse_header
 

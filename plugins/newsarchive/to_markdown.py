@@ -34,8 +34,8 @@ def _escape_text(text: str) -> str:
     text = re.sub(r"\\(?=[!-/:-@\[-`{-~])", r"\\\\", text)
     text = text.replace("*", r"\*").replace("`", r"\`")
     text = re.sub(r"(?<!\w)_|_(?!\w)", r"\_", text)
-    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
     text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
+    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
     text = re.sub(r"\](?=[(\[])", r"\]", text)
     # Block starters: only matter at the start of a line, which a text node may be.
     text = re.sub(r"^(\s*)(#|>|[-+](?=\s)|=+\s*$)", r"\1\\\2", text)
