@@ -10,7 +10,8 @@ MAX_BYTES = 10 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
 # Encodings archived Chinese news arrives in besides UTF-8.
 _FALLBACKS = ("gb18030", "big5", "utf_16", "utf_32")
-_MIN_COHERENCE = 0.5
+# charset-normalizer's "mess" ratio: above this the guess is not trusted.
+_MAX_CHAOS = 0.1
 
 
 def decode(data: bytes, path: str = "<input>") -> tuple[str, str | None]:
@@ -33,7 +34,7 @@ def decode(data: bytes, path: str = "<input>") -> tuple[str, str | None]:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise fail(path, 1, "file is binary, not text", "save the article as an HTML text file")
     best = from_bytes(data, cp_isolation=list(_FALLBACKS)).best()
-    if best is not None and best.coherence >= _MIN_COHERENCE and best.encoding in _FALLBACKS:
+    if best is not None and best.chaos <= _MAX_CHAOS and best.encoding in _FALLBACKS:
         text = str(best)
         return text, f"file is not UTF-8; decoded as {best.encoding} (re-save it as UTF-8)"
     line = data[: utf8_error.start].count(b"\n") + 1

@@ -22,6 +22,11 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text)
 
 
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional Chinese (OpenCC ``s2t``)."""
+    return _converter("s2t").convert(text)
+
+
 def detect_language(text: str) -> str:
     """``zh-Hant`` when the Han text is mostly Traditional, ``zh-Hans`` when Simplified, else ``en``/``und``."""
     han = "".join(_HAN.findall(text))
@@ -29,7 +34,7 @@ def detect_language(text: str) -> str:
     if len(han) >= max(10, len(words)):
         simplified = to_simplified(han)
         traditional_only = sum(a != b for a, b in zip(han, simplified, strict=False))
-        simplified_only = sum(a != b for a, b in zip(han, _converter("s2t").convert(han), strict=False))
+        simplified_only = sum(a != b for a, b in zip(han, to_traditional(han), strict=False))
         return "zh-Hant" if traditional_only > simplified_only else "zh-Hans"
     if sum(w.lower() in _EN_STOP for w in words) >= max(3, len(words) // 20):
         return "en"
