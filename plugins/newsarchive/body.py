@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from . import published as stated_meta
 from .clean import Context, clean, text_of
@@ -18,6 +18,7 @@ from .to_markdown import to_markdown
 
 SUMMARY_LENGTH = 200
 PARSER = "html.parser"
+_NOT_LEAD = frozenset(("figure", "blockquote", "li", "table"))
 
 
 @dataclass
@@ -54,8 +55,8 @@ def convert_body(html: str, *, base_url: str, archived: datetime, tz: str = "UTC
 def summarize(soup: BeautifulSoup, limit: int = SUMMARY_LENGTH) -> str:
     """The lead paragraph as plain text, at most ``limit`` characters (``…`` when cut)."""
     lead = ""
-    for p in soup.find_all("p"):
-        if p.find_parent(["figure", "blockquote", "li", "table"]) is not None:
+    for p in (node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"):
+        if any(parent.name in _NOT_LEAD for parent in p.parents):
             continue
         text = text_of(p)
         if len(text) >= 2 and not text.isdigit():

@@ -97,8 +97,19 @@ def _classes(tag: Tag) -> str:
 
 
 def _tags(soup: BeautifulSoup, *names: str) -> list[Tag]:
-    """All tags with these names, as a list (safe to modify the tree while iterating)."""
-    return list(soup.find_all(list(names) if names else True))
+    """All tags with these names (all tags when none), in document order, as a list that is
+    safe to modify the tree while iterating. Walks ``descendants`` directly: much faster
+    than ``find_all`` with bs4's generic filters."""
+    if not names:
+        return [node for node in soup.descendants if isinstance(node, Tag)]
+    wanted = set(names)
+    return [node for node in soup.descendants if isinstance(node, Tag) and node.name in wanted]
+
+
+def _inside(tag: Tag, names: Iterable[str]) -> bool:
+    """Whether ``tag`` has an ancestor with one of these names."""
+    wanted = set(names)
+    return any(parent.name in wanted for parent in tag.parents)
 
 
 def _alive(tag: Tag) -> bool:
@@ -108,10 +119,6 @@ def _alive(tag: Tag) -> bool:
 
 def _has_media(tag: Tag) -> bool:
     return tag.name in _MEDIA or tag.find(_MEDIA) is not None
-
-
-def _is_blank(tag: Tag) -> bool:
-    return not text_of(tag) and not _has_media(tag)
 
 
 def _next_element_sibling(tag: Tag) -> Tag | None:
@@ -414,12 +421,12 @@ def collect_figures(soup: BeautifulSoup, ctx: Context) -> None:
     The figcaption reads ``caption 图像来源：credit``.
     """
     for media in _tags(soup, "img", "video"):
-        if not _alive(media) or media.find_parent("figure") is not None:
+        if not _alive(media) or _inside(media, ("figure",)):
             continue
         block = _figure_block(media)
         credit_tags = [
             t
-            for t in block.find_all(True)
+            for t in _tags(block)
             if (t.name == "p" and t.get("role") == "text") or "copyright" in _classes(t).split()
         ]
         credit = " ".join(_CREDIT.sub("", text_of(t)) for t in credit_tags).strip()
@@ -560,20 +567,19 @@ def take_related_lists(soup: BeautifulSoup, ctx: Context) -> None:
     """Lists whose items are each one link to another article on the same site.
 
     They are taken out of the flow into ``ctx.related`` (BBC ``<ul role="list">``,
-    RFA runs of one-item ``<ul><li><b><a class="external-link">``).
+    RFA runs of one-item ``<ul><li><b><a class="external-link">``). A heading left
+    with nothing under it is dropped later by :func:`drop_orphan_headings`.
     """
     home = site_of(ctx.base_url)
     here = repair_url(ctx.base_url)
     for ul in _tags(soup, "ul", "ol"):
-        if not _alive(ul) or ul.find_parent(["ul", "ol"]) is not None:
+        if not _alive(ul) or _inside(ul, ("ul", "ol")):
             continue
         links = _related_links(ul, home, here)
         if links is None:
             continue
         ctx.related.extend(links)
-        heading = _prev_element_sibling(_outermost_alone(ul))
         ul.decompose()
-        del heading
 
 
 def _related_links(ul: Tag, home: str, here: str) -> list[tuple[str, str]] | None:
@@ -620,15 +626,20 @@ def merge_adjacent_formatting(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 def drop_empty_elements(soup: BeautifulSoup, ctx: Context) -> None:
-    """Elements left with no text and no media, innermost first."""
-    keep = {"br", "hr", "img", "video", "audio", "source", "td", "th", "tr", "figure"}
+    """Elements left with no text and no media, innermost first (one bottom-up pass)."""
+    keep = {"br", "hr", "img", "video", "audio", "source", "iframe", "figure"}
+    keep |= {"table", "thead", "tbody", "tfoot", "tr", "td", "th"}
     for tag in reversed(_tags(soup)):
-        if not _alive(tag) or tag.name in keep:
+        if tag.name in keep or not _alive(tag):
             continue
-        if tag.name in ("table", "thead", "tbody") and tag.find(["td", "th"]) is not None:
-            continue
-        if not text_of(tag) and not _has_media(tag):
+        if all(_blank_child(child) for child in tag.children):
             tag.decompose()
+
+
+def _blank_child(node: object) -> bool:
+    if isinstance(node, Tag):
+        return node.name == "br"
+    return not _SPACE.sub("", str(node))
 
 
 def drop_orphan_headings(soup: BeautifulSoup, ctx: Context) -> None:
@@ -655,6 +666,11 @@ def drop_orphan_headings(soup: BeautifulSoup, ctx: Context) -> None:
             heading.decompose()
 
 
+# The clean-up, in order. Junk that hides other junk goes first (scripts, ads, promos,
+# share widgets, the feed footer), then the lines already read into metadata; images are
+# fixed up and gathered into figures before visually-hidden text goes (BBC credits carry a
+# hidden "图像来源，" prefix); related-article lists leave the flow before empty wrappers are
+# swept up, and headings left with nothing under them go last.
 STEPS: list[tuple[str, Step]] = [
     ("drop_comments", drop_comments),
     ("drop_scripts_styles_forms", drop_scripts_styles_forms),

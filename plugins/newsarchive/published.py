@@ -138,7 +138,9 @@ def split_names(text: str) -> list[str]:
 def _head(soup: BeautifulSoup) -> list[Tag]:
     """The first tags of the body, up to the first paragraph of real text."""
     head: list[Tag] = []
-    for tag in soup.find_all(True):
+    for tag in soup.descendants:
+        if not isinstance(tag, Tag):
+            continue
         if len(head) >= _HEAD_TAGS:
             break
         if tag.name == "p" and len(_text(tag)) > 40:
