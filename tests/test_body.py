@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from newsarchive.body import convert_body
 from newsarchive.published import parse_stated_time, split_names
 
@@ -240,3 +242,53 @@ def test_related_links_leave_the_flow() -> None:
     )
     assert body.related == [("另一篇", "https://www.bbc.com/zhongwen/simp/world-2")]
     assert body.markdown == "正文。"
+
+
+# --- robustness --------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<br>",
+        "<b>",
+        "</b>",
+        "<i>",
+        "</i>",
+        "字",
+        "text ",
+        "<ul><li>",
+        "</li></ul>",
+        '<a href="/x">',
+        '<a href="javascript:x">',
+        "</a>",
+        "<img>",
+        '<img src="//x.com/a.jpg">',
+        "<time>3 分钟前</time>",
+        "<div>13/10/2020 - 06:20</div>",
+        "*",
+        "_",
+        "#",
+        "\u3000",
+        "\n",
+        "<blockquote>",
+        "</blockquote>",
+        "<table><tr><td>",
+        "<iframe>",
+        '<span class="VisuallyHiddenText">',
+        "获取更多RSS",
+        "<h2>",
+        "</h2>",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_any_tag_soup_converts_without_error(pieces: list[str]) -> None:
+    body = convert("".join(pieces))
+    assert isinstance(body.markdown, str)
+    assert len(body.summary) <= 200
+    assert "<p>" not in body.markdown and "<div" not in body.markdown
