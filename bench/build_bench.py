@@ -22,9 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import make_corpus  # noqa: E402
-
-from newsarchive.batch import Converter  # noqa: E402
+from corpus import make_corpus
+from newsarchive.batch import Converter
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMON = ['THEME="simple"', "DELETE_OUTPUT_DIRECTORY=false"]
@@ -32,9 +31,19 @@ COMMON = ['THEME="simple"', "DELETE_OUTPUT_DIRECTORY=false"]
 
 def pelican(content: Path, output: Path, *overrides: str) -> dict[str, float]:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run_pelican.py"), str(content), str(output),
-         str(ROOT / "pelicanconf.py"), *COMMON, *overrides],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run_pelican.py"),
+            str(content),
+            str(output),
+            str(ROOT / "pelicanconf.py"),
+            *COMMON,
+            *overrides,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise SystemExit(f"pelican failed:\n{result.stdout}\n{result.stderr}")
@@ -53,9 +62,12 @@ def bench(n: int, work: Path) -> dict[str, float]:
     archive = work / "archive"
     paths = make_corpus(n, archive / "articles")
     cores = os.cpu_count() or 1
-    figures = {"articles": n, "cores": cores,
-               "convert_per_s_1": conversion_rate(paths, 1),
-               f"convert_per_s_{cores}": conversion_rate(paths, cores)}
+    figures = {
+        "articles": n,
+        "cores": cores,
+        "convert_per_s_1": conversion_rate(paths, 1),
+        f"convert_per_s_{cores}": conversion_rate(paths, cores),
+    }
 
     # The baseline's input: the same articles as Pelican Markdown.
     markdown = work / "markdown" / "articles"
@@ -66,18 +78,25 @@ def bench(n: int, work: Path) -> dict[str, float]:
     cache = f'CACHE_PATH="{work / "cache"}"'
     cold = pelican(archive, work / "out-archive", cache)
     warm = pelican(archive, work / "out-archive", cache)
-    figures.update({
-        "baseline_s": base["seconds"], "baseline_rss_mb": base["peak_rss_mb"],
-        "cold_s": cold["seconds"], "cold_rss_mb": cold["peak_rss_mb"],
-        "rebuild_s": warm["seconds"], "rebuild_rss_mb": warm["peak_rss_mb"],
-        "cold_vs_baseline": cold["seconds"] / base["seconds"],
-        "rebuild_vs_baseline": warm["seconds"] / base["seconds"],
-    })
+    figures.update(
+        {
+            "baseline_s": base["seconds"],
+            "baseline_rss_mb": base["peak_rss_mb"],
+            "cold_s": cold["seconds"],
+            "cold_rss_mb": cold["peak_rss_mb"],
+            "rebuild_s": warm["seconds"],
+            "rebuild_rss_mb": warm["peak_rss_mb"],
+            "cold_vs_baseline": cold["seconds"] / base["seconds"],
+            "rebuild_vs_baseline": warm["seconds"] / base["seconds"],
+        }
+    )
     return figures
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="5000", help="comma-separated article counts")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
@@ -90,14 +109,22 @@ def main() -> None:
                 shutil.rmtree(work, ignore_errors=True)
         cores = f["cores"]
         print(f"\n== {n} articles ({cores} cores) ==")
-        print(f"convert, no cache:  {f['convert_per_s_1']:8.1f} articles/s on 1 process, "
-              f"{f[f'convert_per_s_{cores}']:8.1f} on {cores}")
-        print(f"plain Pelican on the same articles as Markdown: {f['baseline_s']:7.2f} s, "
-              f"peak RSS {f['baseline_rss_mb']:.0f} MB")
-        print(f"newsarchive cold build (empty cache):          {f['cold_s']:7.2f} s, "
-              f"peak RSS {f['cold_rss_mb']:.0f} MB  = {f['cold_vs_baseline']:.2f}x baseline (target <= 2)")
-        print(f"newsarchive rebuild, no changes (warm cache):  {f['rebuild_s']:7.2f} s, "
-              f"peak RSS {f['rebuild_rss_mb']:.0f} MB  = {f['rebuild_vs_baseline']:.2f}x baseline (target <= 1.2)")
+        print(
+            f"convert, no cache:  {f['convert_per_s_1']:8.1f} articles/s on 1 process, "
+            f"{f[f'convert_per_s_{cores}']:8.1f} on {cores}"
+        )
+        print(
+            f"plain Pelican on the same articles as Markdown: {f['baseline_s']:7.2f} s, "
+            f"peak RSS {f['baseline_rss_mb']:.0f} MB"
+        )
+        print(
+            f"newsarchive cold build (empty cache):          {f['cold_s']:7.2f} s, "
+            f"peak RSS {f['cold_rss_mb']:.0f} MB  = {f['cold_vs_baseline']:.2f}x baseline (target <= 2)"
+        )
+        print(
+            f"newsarchive rebuild, no changes (warm cache):  {f['rebuild_s']:7.2f} s, "
+            f"peak RSS {f['rebuild_rss_mb']:.0f} MB  = {f['rebuild_vs_baseline']:.2f}x baseline (target <= 1.2)"
+        )
         print(json.dumps(f))
 
 

@@ -11,7 +11,11 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = (ROOT.parent / "shared" / "corpus", ROOT.parent / "shared" / "seeds", ROOT / "content" / "articles")
+SOURCES = (
+    ROOT.parent / "shared" / "corpus",
+    ROOT.parent / "shared" / "seeds",
+    ROOT / "content" / "articles",
+)
 _EPOCH = re.compile(r"^<!--(\d+)-->")
 _LINK = re.compile(r"^\[(.*)\]\((\S*)\)")
 
@@ -19,7 +23,9 @@ _LINK = re.compile(r"^\[(.*)\]\((\S*)\)")
 def real_articles() -> list[Path]:
     """The real archived files available: the shared corpus if present, else the sample content."""
     for source in SOURCES:
-        files = sorted(p for p in source.rglob("*") if p.is_file() and p.suffix in (".md", ".html", ".txt"))
+        files = sorted(
+            p for p in source.rglob("*") if p.is_file() and p.suffix in (".md", ".html", ".txt")
+        )
         files = [p for p in files if _EPOCH.match(p.read_text("utf-8", errors="replace"))]
         if files:
             return files

@@ -15,20 +15,35 @@ ROOT = Path(__file__).resolve().parent.parent
 PELICAN = Path(sys.executable).with_name("pelican")
 
 
-def build(content: Path, output: Path, *settings: str, cache: Path | None = None
-          ) -> subprocess.CompletedProcess[str]:
+def build(
+    content: Path, output: Path, *settings: str, cache: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     extra = [f"CACHE_PATH={cache or output.parent / 'cache'}", *settings]
     return subprocess.run(
-        [str(PELICAN), str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output),
-         "-e", *(_quote(s) for s in extra)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [
+            str(PELICAN),
+            str(content),
+            "-s",
+            str(ROOT / "pelicanconf.py"),
+            "-o",
+            str(output),
+            "-e",
+            *(_quote(s) for s in extra),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
 def _quote(setting: str) -> str:
     key, value = setting.split("=", 1)
-    return f"{key}={value}" if value[:1] in '[{"0123456789' or value in ("true", "false", "null") \
+    return (
+        f"{key}={value}"
+        if value[:1] in '[{"0123456789' or value in ("true", "false", "null")
         else f'{key}="{value}"'
+    )
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +72,8 @@ def test_article_page_shows_metadata(site):
     page = next((output / "articles").glob("rfi-20230913-*.html"))
     soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
     assert soup.find("article").find("h1").get_text(strip=True) == (
-        "金正恩与普京在俄罗斯先进的航天基地会晤 中国如何看")
+        "金正恩与普京在俄罗斯先进的航天基地会晤 中国如何看"
+    )
     text = soup.get_text(" ", strip=True)
     assert "法国国际广播电台" in text and "要闻解说" in text and "夏榕" in text
     times = {t["datetime"] for t in soup.find_all("time")}
@@ -78,10 +94,19 @@ def test_ordinary_pages_still_use_pelicans_reader(site):
 
 def test_every_publisher_is_a_category(site):
     output, _ = site
-    names = {BeautifulSoup(p.read_text("utf-8"), "html.parser").title.get_text() for p in
-             (output / "sources").glob("*.html")}
-    for publisher in ("BBC 中文", "中国数字时代", "德国之声", "纽约时报中文网", "自由亚洲电台",
-                      "法国国际广播电台", "美国之音"):
+    names = {
+        BeautifulSoup(p.read_text("utf-8"), "html.parser").title.get_text()
+        for p in (output / "sources").glob("*.html")
+    }
+    for publisher in (
+        "BBC 中文",
+        "中国数字时代",
+        "德国之声",
+        "纽约时报中文网",
+        "自由亚洲电台",
+        "法国国际广播电台",
+        "美国之音",
+    ):
         assert any(publisher in name for name in names), names
 
 

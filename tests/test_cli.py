@@ -9,7 +9,6 @@ from pathlib import Path
 
 import markdown
 import pytest
-
 from newsarchive.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +70,12 @@ def test_check_passes_on_the_sample_content(capsys):
 @pytest.fixture
 def bad_dir(tmp_path: Path) -> Path:
     (tmp_path / "ok.md").write_bytes(SEED.read_bytes())
-    (tmp_path / "future.md").write_text("<!--4102444800000-->\n[T](https://x.org/a)\n------\n<p>x</p>\n")
-    (tmp_path / "nolink.html").write_text("<!--1694605502000-->\nT https://x.org/a\n------\n<p>x</p>\n")
+    (tmp_path / "future.md").write_text(
+        "<!--4102444800000-->\n[T](https://x.org/a)\n------\n<p>x</p>\n"
+    )
+    (tmp_path / "nolink.html").write_text(
+        "<!--1694605502000-->\nT https://x.org/a\n------\n<p>x</p>\n"
+    )
     return tmp_path
 
 
@@ -80,9 +83,14 @@ def test_check_lists_every_problem_and_fails(bad_dir, capsys, monkeypatch):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     assert main(["check", str(bad_dir)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert f"{bad_dir}/future.md:1: error: timestamp 4102444800000 is 2100-01-01 00:00 UTC, in the future " \
+    assert (
+        f"{bad_dir}/future.md:1: error: timestamp 4102444800000 is 2100-01-01 00:00 UTC, in the future "
         "(use the time the page was archived)" in out
-    assert any(line.startswith(f"{bad_dir}/nolink.html:2: error: line 2 should be the title and URL") for line in out)
+    )
+    assert any(
+        line.startswith(f"{bad_dir}/nolink.html:2: error: line 2 should be the title and URL")
+        for line in out
+    )
     assert "3 archived files checked: 1 OK, 2 with errors" in out
     assert not any(line.startswith("::") for line in out)
 
@@ -95,7 +103,11 @@ def test_check_annotates_under_github_actions(bad_dir, capsys, monkeypatch):
 
 
 def test_entry_point_is_installed():
-    result = subprocess.run([str(Path(sys.executable).with_name("newsarchive")), "check", str(SEED)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("newsarchive")), "check", str(SEED)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "1 archived files checked: 1 OK" in result.stdout

@@ -1,12 +1,14 @@
 import pytest
-
-from newsarchive.language import to_traditional
-
 from newsarchive.decode import MAX_BYTES, decode
 from newsarchive.errors import ArchiveError
+from newsarchive.language import to_traditional
 
-TEXT = "<!--1694605502000-->\n[金正恩与普京会晤 中国如何看](https://www.rfi.fr/cn/a)\n------\n\n" + (
-    "<p>据路透社报道，普京说，“我很高兴见到你”，并与金正恩握手超过半分钟。金正恩则感谢普京的邀请和热情款待。</p>" * 3
+TEXT = (
+    "<!--1694605502000-->\n[金正恩与普京会晤 中国如何看](https://www.rfi.fr/cn/a)\n------\n\n"
+    + (
+        "<p>据路透社报道，普京说，“我很高兴见到你”，并与金正恩握手超过半分钟。金正恩则感谢普京的邀请和热情款待。</p>"
+        * 3
+    )
 )
 
 

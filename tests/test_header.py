@@ -3,7 +3,6 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from newsarchive.errors import ArchiveError
 from newsarchive.header import looks_archived, parse_header
 
@@ -45,8 +44,13 @@ def test_seconds_crlf_and_bom():
         ("<!--69460550-->\n[T](https://x.org)\n------\n<p>b</p>", 1, "8 digits"),
         ("<!--0700000000-->\n[T](https://x.org)\n------\n<p>b</p>", 1, "before 1995"),
         ("<!--1994605502000-->\n[T](https://x.org)\n------\n<p>b</p>", 1, "in the future"),
-        ("<!--1694605502-->\n[T](https://x.org)\n------\n<p>b</p>".replace("1694605502", "9999999999"),
-         1, "in the future"),
+        (
+            "<!--1694605502-->\n[T](https://x.org)\n------\n<p>b</p>".replace(
+                "1694605502", "9999999999"
+            ),
+            1,
+            "in the future",
+        ),
     ],
 )
 def test_errors_name_the_line(text, line, words):
@@ -71,10 +75,13 @@ def test_looks_archived():
     assert not looks_archived("Title: About\nSlug: about\n\nText")
 
 
-epochs = st.integers(min_value=int(datetime(1995, 1, 1, tzinfo=UTC).timestamp()),
-                     max_value=int(NOW.timestamp()))
-titles = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="]\r\n"),
-                 min_size=1).filter(lambda s: s.strip())
+epochs = st.integers(
+    min_value=int(datetime(1995, 1, 1, tzinfo=UTC).timestamp()), max_value=int(NOW.timestamp())
+)
+titles = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="]\r\n"),
+    min_size=1,
+).filter(lambda s: s.strip())
 paths = st.text(st.sampled_from("abcxyz0123-_/%E4"), max_size=30)
 
 

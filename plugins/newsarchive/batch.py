@@ -37,8 +37,12 @@ def _convert(item: tuple[bytes, str, Settings]) -> Result:
 class Converter:
     """Converts archived files, reusing results cached under ``cache_dir`` by content hash."""
 
-    def __init__(self, settings: Settings | None = None, cache_dir: str | Path | None = None,
-                 workers: int | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        cache_dir: str | Path | None = None,
+        workers: int | None = None,
+    ) -> None:
         self.settings = settings or Settings()
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.workers = workers or os.cpu_count() or 1

@@ -20,7 +20,9 @@ def find_files(paths: Iterable[str | Path]) -> list[Path]:
     found: set[Path] = set()
     for path in map(Path, paths):
         if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in EXTENSIONS)
+            found.update(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in EXTENSIONS
+            )
         else:
             found.add(path)
     return sorted(found)
@@ -36,13 +38,16 @@ def is_pelican_document(path: Path) -> bool:
 def unrecognised(path: Path) -> Problem:
     """The problem of a Markdown/HTML file that is neither archived article nor Pelican page."""
     return Problem(
-        str(path), 1, "not an archived article: the <!--EPOCH--> / [TITLE](URL) / ------ header "
-        "is missing", "start the file with the three header lines",
+        str(path),
+        1,
+        "not an archived article: the <!--EPOCH--> / [TITLE](URL) / ------ header is missing",
+        "start the file with the three header lines",
     )
 
 
-def check_files(paths: Iterable[str | Path], converter: Converter | None = None
-                ) -> tuple[list[Article], list[Problem]]:
+def check_files(
+    paths: Iterable[str | Path], converter: Converter | None = None
+) -> tuple[list[Article], list[Problem]]:
     """Convert every archived file under ``paths``; return the articles and all problems found.
 
     A Markdown/HTML file that is neither an archived article nor an ordinary Pelican page is

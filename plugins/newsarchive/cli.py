@@ -49,7 +49,9 @@ def _check(args: argparse.Namespace) -> int:
         if annotate:
             print(problem.github_annotation())
     errors = sum(p.level == "error" for p in problems)
-    print(f"{len(articles) + errors} archived files checked: {len(articles)} OK, {errors} with errors")
+    print(
+        f"{len(articles) + errors} archived files checked: {len(articles)} OK, {errors} with errors"
+    )
     return 1 if errors else 0
 
 
@@ -60,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     convert = commands.add_parser("convert", help="print archived files as clean Markdown")
     convert.add_argument("files", nargs="+", help="archived article files")
     mode = convert.add_mutually_exclusive_group()
-    mode.add_argument("-o", "--output", metavar="DIR", help="write one <slug>.md per input into DIR")
+    mode.add_argument(
+        "-o", "--output", metavar="DIR", help="write one <slug>.md per input into DIR"
+    )
     mode.add_argument("--json", action="store_true", help="print the metadata as JSON")
     convert.set_defaults(run=_convert)
 

@@ -22,11 +22,13 @@ def decode(data: bytes, path: str = "<input>") -> tuple[str, str | None]:
     """
     if len(data) > MAX_BYTES:
         raise fail(
-            path, 1, f"file is {len(data) / 1_048_576:.1f} MB, over the 10 MB limit",
+            path,
+            1,
+            f"file is {len(data) / 1_048_576:.1f} MB, over the 10 MB limit",
             "archive the article text only; keep images as links",
         )
     if data.startswith(_BOM):
-        data = data[len(_BOM):]
+        data = data[len(_BOM) :]
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -39,7 +41,9 @@ def decode(data: bytes, path: str = "<input>") -> tuple[str, str | None]:
         return text, f"file is not UTF-8; decoded as {best.encoding} (re-save it as UTF-8)"
     line = data[: utf8_error.start].count(b"\n") + 1
     raise fail(
-        path, line, f"bytes are not valid UTF-8 (byte {utf8_error.start}) "
+        path,
+        line,
+        f"bytes are not valid UTF-8 (byte {utf8_error.start}) "
         "and no other encoding could be detected with confidence",
         "re-save the file as UTF-8",
     )

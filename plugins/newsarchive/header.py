@@ -56,18 +56,24 @@ def parse_epoch(digits: str, path: str, line: int = 1, now: datetime | None = No
         moment = datetime.fromtimestamp(int(digits), tz=UTC)
     else:
         raise fail(
-            path, line, f"timestamp {digits} has {len(digits)} digits",
+            path,
+            line,
+            f"timestamp {digits} has {len(digits)} digits",
             "use epoch milliseconds (13 digits) or seconds (10 digits)",
         )
     now = now or datetime.now(UTC)
     if moment < _EARLIEST:
         raise fail(
-            path, line, f"timestamp {digits} is {moment:%Y-%m-%d}, before 1995",
+            path,
+            line,
+            f"timestamp {digits} is {moment:%Y-%m-%d}, before 1995",
             "check the unit: milliseconds have 13 digits, seconds 10",
         )
     if moment > now + _FUTURE_SLACK:
         raise fail(
-            path, line, f"timestamp {digits} is {moment:%Y-%m-%d %H:%M} UTC, in the future",
+            path,
+            line,
+            f"timestamp {digits} is {moment:%Y-%m-%d %H:%M} UTC, in the future",
             "use the time the page was archived",
         )
     return moment
@@ -89,7 +95,9 @@ def parse_header(text: str, path: str = "<input>", now: datetime | None = None) 
     epoch = _EPOCH.match(first)
     if not epoch:
         raise fail(
-            path, 1, f"line 1 should be the archive time as <!--EPOCH-->, found {first[:60]!r}",
+            path,
+            1,
+            f"line 1 should be the archive time as <!--EPOCH-->, found {first[:60]!r}",
             "start the file with e.g. <!--1694605502000-->",
         )
     archived = parse_epoch(epoch.group(1), path, 1, now)
@@ -97,25 +105,35 @@ def parse_header(text: str, path: str = "<input>", now: datetime | None = None) 
     link = _LINK.match(second)
     if not link:
         raise fail(
-            path, 2, f"line 2 should be the title and URL as [TITLE](URL), found {second[:60]!r}",
+            path,
+            2,
+            f"line 2 should be the title and URL as [TITLE](URL), found {second[:60]!r}",
             "write e.g. [Article title](https://example.com/article)",
         )
     title, url = link.group("title").strip(), link.group("url").strip()
     if not title:
-        raise fail(path, 2, "the title in [TITLE](URL) is empty", "put the article's headline between [ ]")
+        raise fail(
+            path, 2, "the title in [TITLE](URL) is empty", "put the article's headline between [ ]"
+        )
     if not re.match(r"^https?://", url, re.IGNORECASE):
         raise fail(
-            path, 2, f"the URL {url[:80]!r} is not an http(s) address",
+            path,
+            2,
+            f"the URL {url[:80]!r} is not an http(s) address",
             "use the article's original https:// address",
         )
 
     if not _RULE.match(third):
         raise fail(
-            path, 3, f"line 3 should be the header rule ------, found {third[:60]!r}",
+            path,
+            3,
+            f"line 3 should be the header rule ------, found {third[:60]!r}",
             "put a line of six dashes between the header and the HTML body",
         )
     body = rest.strip()
     if not body:
-        raise fail(path, 4, "the article body is empty", "paste the article's HTML below the ------ line")
+        raise fail(
+            path, 4, "the article body is empty", "paste the article's HTML below the ------ line"
+        )
     body_line = 4 + (len(rest) - len(rest.lstrip("\n")))
     return Header(archived=archived, title=title, url=url, body_line=body_line, body=body)

@@ -9,7 +9,7 @@ import opencc
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_EN_STOP = frozenset("the of and to in a is that for on with as was by it".split())
+_EN_STOP = frozenset(["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "was", "by", "it"])
 
 
 @cache

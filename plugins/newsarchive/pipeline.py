@@ -53,8 +53,11 @@ class Article:
 
     def document(self) -> str:
         """Pelican Markdown: a ``Key: value`` metadata header, a blank line, the body."""
-        lines = [f"{_header_key(k)}: {_header_value(v)}" for k, v in self.metadata.items()
-                 if k in HEADER_FIELDS and v not in (None, "", [])]
+        lines = [
+            f"{_header_key(k)}: {_header_value(v)}"
+            for k, v in self.metadata.items()
+            if k in HEADER_FIELDS and v not in (None, "", [])
+        ]
         return "\n".join(lines) + "\n\n" + self.markdown + "\n"
 
     def to_json(self) -> dict[str, Any]:
@@ -62,9 +65,16 @@ class Article:
         return {"path": self.path, **{k: _json_value(v) for k, v in self.metadata.items()}}
 
     def to_cache(self) -> str:
-        return json.dumps({"path": self.path, "metadata": self.to_json(), "markdown": self.markdown,
-                           "html": self.html, "warnings": [vars(w) for w in self.warnings]},
-                          ensure_ascii=False)
+        return json.dumps(
+            {
+                "path": self.path,
+                "metadata": self.to_json(),
+                "markdown": self.markdown,
+                "html": self.html,
+                "warnings": [vars(w) for w in self.warnings],
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_cache(cls, text: str) -> Article:
@@ -75,16 +85,35 @@ class Article:
             metadata[key] = datetime.fromisoformat(metadata[key])
         if metadata.get("published"):
             value = metadata["published"]
-            metadata["published"] = (datetime.fromisoformat(value) if "T" in value
-                                     else date.fromisoformat(value))
-        return cls(data["path"], metadata, data["markdown"], data["html"],
-                   [Problem(**w) for w in data["warnings"]])
+            metadata["published"] = (
+                datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+            )
+        return cls(
+            data["path"],
+            metadata,
+            data["markdown"],
+            data["html"],
+            [Problem(**w) for w in data["warnings"]],
+        )
 
 
 # Metadata written into the Pelican header by `newsarchive convert`, in this order.
-HEADER_FIELDS = ("title", "date", "archived", "published", "source_url", "original_url",
-                 "original_title", "source", "category", "column", "authors", "lang",
-                 "summary", "slug")
+HEADER_FIELDS = (
+    "title",
+    "date",
+    "archived",
+    "published",
+    "source_url",
+    "original_url",
+    "original_title",
+    "source",
+    "category",
+    "column",
+    "authors",
+    "lang",
+    "summary",
+    "slug",
+)
 
 
 def _header_key(key: str) -> str:
@@ -111,13 +140,18 @@ MARKDOWN_CONFIG = {"markdown.extensions.extra": {"tables": {"use_align_attribute
 
 def render_html(text: str) -> str:
     """Markdown → sanitised HTML."""
-    rendered = markdown.markdown(text, extensions=list(MARKDOWN_EXTENSIONS),
-                                 extension_configs=MARKDOWN_CONFIG)
+    rendered = markdown.markdown(
+        text, extensions=list(MARKDOWN_EXTENSIONS), extension_configs=MARKDOWN_CONFIG
+    )
     return sanitize_html(rendered.replace("<img ", f"<img {IMAGE_ATTRIBUTES} "))
 
 
-def convert_text(text: str, path: str = "<input>", settings: Settings | None = None,
-                 warnings: list[Problem] | None = None) -> Article:
+def convert_text(
+    text: str,
+    path: str = "<input>",
+    settings: Settings | None = None,
+    warnings: list[Problem] | None = None,
+) -> Article:
     """Convert an archived file's text; raises :class:`ArchiveError` when it cannot."""
     settings = settings or Settings()
     header = parse_header(text, path)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import os
 import sys
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -136,9 +136,11 @@ def preconvert(generator: Any) -> None:
     extensions = (*ArchivedMarkdownReader.file_extensions, *ArchivedHTMLReader.file_extensions)
     paths = [
         os.path.abspath(os.path.join(generator.path, f))
-        for f in generator.get_files(generator.settings["ARTICLE_PATHS"],
-                                     exclude=generator.settings["ARTICLE_EXCLUDES"],
-                                     extensions=extensions)
+        for f in generator.get_files(
+            generator.settings["ARTICLE_PATHS"],
+            exclude=generator.settings["ARTICLE_EXCLUDES"],
+            extensions=extensions,
+        )
     ]
     build.results.update(build.converter.convert_many(p for p in paths if is_archived_file(p)))
 

@@ -11,7 +11,9 @@ from .urls import url_hash
 _WORD = re.compile(r"[a-z0-9]+")
 _MAX_WORDS_CHARS = 48
 # Path segments that name a site section rather than the article.
-_SECTION_SEGMENTS = frozenset({"cn", "zh", "zhongwen", "simp", "trad", "chinese", "mandarin", "a", "contenu"})
+_SECTION_SEGMENTS = frozenset(
+    {"cn", "zh", "zhongwen", "simp", "trad", "chinese", "mandarin", "a", "contenu"}
+)
 
 
 def readable_part(url: str) -> str:
