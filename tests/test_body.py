@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -285,7 +286,7 @@ _PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None)
 @given(st.lists(_PIECES, max_size=40))
 def test_any_tag_soup_converts_without_error(pieces: list[str]) -> None:
     body = convert("".join(pieces))

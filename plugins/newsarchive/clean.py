@@ -12,7 +12,7 @@ so that :mod:`newsarchive.to_markdown` has one shape to render.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
@@ -114,7 +114,12 @@ def _inside(tag: Tag, names: Iterable[str]) -> bool:
 
 def _alive(tag: Tag) -> bool:
     """Whether ``tag`` is still attached to a tree (not removed by an earlier edit)."""
-    return tag.parent is not None
+    return not tag.decomposed and tag.parent is not None
+
+
+def _live(tags: Iterable[Tag]) -> Iterator[Tag]:
+    """The tags of ``tags`` that are still in the tree when the loop reaches them."""
+    return (tag for tag in tags if _alive(tag))
 
 
 def _has_media(tag: Tag) -> bool:
@@ -159,26 +164,15 @@ def drop_comments(soup: BeautifulSoup, ctx: Context) -> None:
         comment.extract()
 
 
+_MACHINERY = (
+    *("script", "style", "noscript", "template", "link", "meta", "svg", "canvas"),
+    *("form", "input", "button", "select", "textarea", "object", "embed"),
+)
+
+
 def drop_scripts_styles_forms(soup: BeautifulSoup, ctx: Context) -> None:
     """Scripts, styles, forms and other non-content machinery, with their content."""
-    for tag in _tags(
-        soup,
-        "script",
-        "style",
-        "noscript",
-        "form",
-        "input",
-        "button",
-        "select",
-        "textarea",
-        "template",
-        "link",
-        "meta",
-        "svg",
-        "canvas",
-        "object",
-        "embed",
-    ):
+    for tag in _live(_tags(soup, *_MACHINERY)):
         tag.decompose()
 
 
@@ -189,7 +183,7 @@ def iframes_to_links(soup: BeautifulSoup, ctx: Context) -> None:
     are dropped. A YouTube embed links to the watch page and a Facebook video plugin
     to the video itself.
     """
-    for frame in _tags(soup, "iframe"):
+    for frame in _live(_tags(soup, "iframe")):
         src = (frame.get("src") or "").strip()
         if (
             not src
@@ -229,7 +223,7 @@ _AD = re.compile(r"(^|[\s_-])(ad|ads|advert|advertisement|dotcom-ad|AdContainer)
 
 def drop_ads(soup: BeautifulSoup, ctx: Context) -> None:
     """Ad slots: ``data-e2e="advertisement"``, ``aria-label="广告 …"`` and ad containers."""
-    for tag in _tags(soup):
+    for tag in _live(_tags(soup)):
         if not _alive(tag) or tag.attrs is None:
             continue
         label = tag.get("aria-label") or ""
@@ -244,7 +238,7 @@ def drop_ads(soup: BeautifulSoup, ctx: Context) -> None:
 
 def drop_promos(soup: BeautifulSoup, ctx: Context) -> None:
     """Newsletter and app promos (RFI ``data-selfpromo-*``, ``o-self-promo``)."""
-    for tag in _tags(soup):
+    for tag in _live(_tags(soup)):
         if not _alive(tag) or tag.attrs is None:
             continue
         if any(name.startswith("data-selfpromo") for name in tag.attrs) or "self-promo" in _classes(
@@ -263,7 +257,7 @@ def drop_hidden(soup: BeautifulSoup, ctx: Context) -> None:
     Runs after :func:`collect_figures`, which reads BBC image credits whose
     "图像来源，" prefix is one of these visually-hidden spans.
     """
-    for tag in _tags(soup):
+    for tag in _live(_tags(soup)):
         if not _alive(tag) or tag.attrs is None:
             continue
         if (
@@ -277,7 +271,7 @@ def drop_hidden(soup: BeautifulSoup, ctx: Context) -> None:
 
 def drop_lazyload_placeholders(soup: BeautifulSoup, ctx: Context) -> None:
     """Lazy-load wrappers and placeholders; an image's real ``src`` is taken from ``data-src``."""
-    for tag in _tags(soup):
+    for tag in _live(_tags(soup)):
         if (
             _alive(tag)
             and tag.attrs is not None
@@ -285,7 +279,7 @@ def drop_lazyload_placeholders(soup: BeautifulSoup, ctx: Context) -> None:
             and tag.find("img") is None
         ):
             tag.decompose()
-    for img in _tags(soup, "img"):
+    for img in _live(_tags(soup, "img")):
         img["src"] = best_src(img, ctx.base_url)
 
 
@@ -320,10 +314,10 @@ _PRESENTATIONAL_SRC = re.compile(r"grey_line|line976|icon-zoom|/spacer\.|/pixel\
 
 def drop_presentational_images(soup: BeautifulSoup, ctx: Context) -> None:
     """Images with no address, decorative lines, zoom icons, tracking pixels."""
-    for tag in _tags(soup):
+    for tag in _live(_tags(soup)):
         if _alive(tag) and tag.attrs is not None and tag.get("id") == "zoomattribute":
             tag.decompose()
-    for img in _tags(soup, "img"):
+    for img in _live(_tags(soup, "img")):
         if not _alive(img):
             continue
         src, alt = img.get("src") or "", (img.get("alt") or "").strip()
@@ -341,7 +335,7 @@ def drop_presentational_images(soup: BeautifulSoup, ctx: Context) -> None:
 def drop_share_widgets(soup: BeautifulSoup, ctx: Context) -> None:
     """Share buttons (AddToAny, sharedaddy and the like)."""
     pattern = re.compile(r"addtoany|a2a_|sharedaddy|share-?buttons|social-share|sharing", re.I)
-    for tag in _tags(soup):
+    for tag in _live(_tags(soup)):
         if not _alive(tag) or tag.attrs is None:
             continue
         href = tag.get("href") or "" if tag.name == "a" else ""
@@ -382,7 +376,7 @@ def drop_dateline_and_byline(soup: BeautifulSoup, ctx: Context) -> None:
 
 def drop_bad_links(soup: BeautifulSoup, ctx: Context) -> None:
     """``javascript:``/``data:``/``vbscript:`` links lose their link but keep their text."""
-    for a in _tags(soup, "a"):
+    for a in _live(_tags(soup, "a")):
         href = (a.get("href") or "").strip().lower()
         if href.startswith(("javascript:", "data:", "vbscript:")):
             a.unwrap()
@@ -390,7 +384,7 @@ def drop_bad_links(soup: BeautifulSoup, ctx: Context) -> None:
 
 def repair_links(soup: BeautifulSoup, ctx: Context) -> None:
     """Every ``href`` repaired and made absolute with :func:`repair_url`; empty ones dropped."""
-    for a in _tags(soup, "a"):
+    for a in _live(_tags(soup, "a")):
         href = (a.get("href") or "").strip()
         if not href or href == "#":
             del a["href"]
@@ -402,7 +396,7 @@ def repair_links(soup: BeautifulSoup, ctx: Context) -> None:
 
 def unwrap_image_links(soup: BeautifulSoup, ctx: Context) -> None:
     """A link around nothing but an image (a zoom or attachment page) keeps just the image."""
-    for a in _tags(soup, "a"):
+    for a in _live(_tags(soup, "a")):
         if a.find("img") is not None and not text_of(a):
             a.unwrap()
 
@@ -420,7 +414,7 @@ def collect_figures(soup: BeautifulSoup, ctx: Context) -> None:
     (DW, VOA, NYT). Credit: BBC ``<p role="text">图像来源，…</p>``, RFA ``.copyright``.
     The figcaption reads ``caption 图像来源：credit``.
     """
-    for media in _tags(soup, "img", "video"):
+    for media in _live(_tags(soup, "img", "video")):
         if not _alive(media) or _inside(media, ("figure",)):
             continue
         block = _figure_block(media)
@@ -552,7 +546,7 @@ def _caption_tags(block: Tag, media: Tag) -> list[Tag]:
 
 def drop_duplicate_captions(soup: BeautifulSoup, ctx: Context) -> None:
     """A paragraph right after a figure that repeats its caption word for word."""
-    for figure in _tags(soup, "figure"):
+    for figure in _live(_tags(soup, "figure")):
         caption = figure.find("figcaption")
         if caption is None:
             continue
@@ -572,7 +566,7 @@ def take_related_lists(soup: BeautifulSoup, ctx: Context) -> None:
     """
     home = site_of(ctx.base_url)
     here = repair_url(ctx.base_url)
-    for ul in _tags(soup, "ul", "ol"):
+    for ul in _live(_tags(soup, "ul", "ol")):
         if not _alive(ul) or _inside(ul, ("ul", "ol")):
             continue
         links = _related_links(ul, home, here)
@@ -609,13 +603,13 @@ def merge_adjacent_formatting(soup: BeautifulSoup, ctx: Context) -> None:
     A link holding only formatting (``<a><i>x</i></a>``) is turned inside out first
     (``<i><a>x</a></i>``) so that it merges with formatting around it.
     """
-    for a in _tags(soup, "a"):
+    for a in _live(_tags(soup, "a")):
         kids = [c for c in a.children if isinstance(c, Tag) or str(c).strip()]
         if len(kids) == 1 and isinstance(kids[0], Tag) and kids[0].name in _INLINE_FORMAT:
             inner = kids[0]
             a.wrap(soup.new_tag(inner.name))
             inner.unwrap()
-    for tag in reversed(_tags(soup, *_INLINE_FORMAT)):
+    for tag in _live(reversed(_tags(soup, *_INLINE_FORMAT))):
         if not _alive(tag):
             continue
         nxt = tag.next_sibling
@@ -629,7 +623,7 @@ def drop_empty_elements(soup: BeautifulSoup, ctx: Context) -> None:
     """Elements left with no text and no media, innermost first (one bottom-up pass)."""
     keep = {"br", "hr", "img", "video", "audio", "source", "iframe", "figure"}
     keep |= {"table", "thead", "tbody", "tfoot", "tr", "td", "th"}
-    for tag in reversed(_tags(soup)):
+    for tag in _live(reversed(_tags(soup))):
         if tag.name in keep or not _alive(tag):
             continue
         if all(_blank_child(child) for child in tag.children):

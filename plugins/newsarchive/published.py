@@ -109,10 +109,11 @@ def plausible(value: datetime | date | None, archived: datetime) -> datetime | d
     """``value`` unless it is later than ``archived`` + 1 day or before 1995."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        moment = datetime(value.year, value.month, value.day, tzinfo=UTC)
+    moment = (
+        value
+        if isinstance(value, datetime)
+        else datetime(value.year, value.month, value.day, tzinfo=UTC)
+    )
     if moment > archived + _SLACK or moment < _EARLIEST:
         return None
     return value
