@@ -1,0 +1,91 @@
+"""The tag configuration: ``content/tags.yml`` (options, ignored phrases, stop words, curated tags)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .folding import fold, fold_key
+from .rules import Rule, make_rule, merge_rules
+from .stopwords import STOPWORDS
+
+
+@dataclass(frozen=True)
+class Options:
+    """How many tags, and how strict the rules are."""
+
+    body_min: int = 2  # body occurrences a curated tag needs when it is not in the title
+    max_keywords: int = 3  # automatic keyword tags per article, at most
+    min_tags: int = 2
+    max_tags: int = 8
+
+
+@dataclass(frozen=True)
+class TagConfig:
+    """Everything tagging is configured with."""
+
+    rules: tuple[Rule, ...] = ()
+    options: Options = field(default_factory=Options)
+    ignore: tuple[str, ...] = ()  # phrases removed before matching (publisher names…)
+    stopwords: frozenset[str] = STOPWORDS
+
+    _by_key: dict[str, Rule] = field(init=False, repr=False, compare=False)
+    _alias_names: dict[str, str] = field(init=False, repr=False, compare=False)
+    _ignore: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        aliases: dict[str, str] = {}
+        for rule in self.rules:
+            for alias in rule.aliases:
+                aliases.setdefault(alias.casefold(), rule.name)
+        ordered = sorted(self.ignore, key=lambda p: (-len(p), p))
+        ignore = re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE) if ordered else None
+        object.__setattr__(self, "_by_key", {fold_key(r.name): r for r in self.rules})
+        object.__setattr__(self, "_alias_names", aliases)
+        object.__setattr__(self, "_ignore", ignore)
+
+    def rule(self, name: str) -> Rule | None:
+        """The curated rule for a tag name, if any (compared after folding)."""
+        return self._by_key.get(fold_key(name))
+
+    def canonical(self, word: str) -> str:
+        """The tag a word stands for: a rule's name when it is one of its aliases, else the word folded."""
+        folded = fold(word).strip()
+        return self._alias_names.get(folded.casefold(), folded)
+
+    def strip_ignored(self, text: str) -> str:
+        """Folded text with the ignored phrases blanked out."""
+        return self._ignore.sub(" ", text) if self._ignore else text
+
+
+def parse_config(data: Any) -> TagConfig:
+    """A :class:`TagConfig` from the parsed YAML document (``None`` → defaults, no curated tags)."""
+    data = data or {}
+    if not isinstance(data, Mapping):
+        raise ValueError("tags.yml must be a mapping with 'tags', 'options', 'ignore', 'stopwords'")
+    unknown = set(data) - {"tags", "options", "ignore", "stopwords"}
+    if unknown:
+        raise ValueError(f"tags.yml: unknown sections {sorted(unknown)}")
+    options = Options(**(data.get("options") or {}))
+    tags = data.get("tags") or {}
+    if not isinstance(tags, Mapping):
+        raise ValueError("tags.yml: 'tags' must map each tag to its aliases")
+    rules = tuple(merge_rules(make_rule(str(name), spec) for name, spec in tags.items()))
+    ignore = tuple(fold(str(p)) for p in data.get("ignore") or [])
+    stopwords = STOPWORDS | {fold(str(w)).casefold() for w in data.get("stopwords") or []}
+    return TagConfig(rules, options, ignore, frozenset(stopwords))
+
+
+def load_config(path: str | Path | None) -> TagConfig:
+    """Read ``tags.yml``; a missing file means no curated tags (automatic keywords only)."""
+    if path is None or not Path(path).exists():
+        return TagConfig()
+    try:
+        return parse_config(yaml.safe_load(Path(path).read_text("utf-8")))
+    except (yaml.YAMLError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc

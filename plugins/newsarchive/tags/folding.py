@@ -1,0 +1,36 @@
+"""繁简 folding: one form of each word for matching, and the form to show in the site's language."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+import opencc
+
+from ..language import to_simplified
+
+
+@cache
+def _to_traditional() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def fold(text: str) -> str:
+    """Text in one comparable form: compatibility forms unified (NFKC), Traditional → Simplified.
+
+    Case is kept (Latin matching is case-insensitive where it matters).
+    """
+    return to_simplified(unicodedata.normalize("NFKC", text))
+
+
+def fold_key(word: str) -> str:
+    """The identity of a tag: folded and case-insensitive (``臺灣`` = ``台湾``, ``Google`` = ``google``)."""
+    return fold(word).casefold()
+
+
+def display(name: str, lang: str = "zh-Hans") -> str:
+    """A (folded, Simplified) tag name in the site's language: Traditional for ``zh-Hant``/TW/HK/MO."""
+    lang = lang.lower()
+    if lang.startswith("zh") and any(t in lang for t in ("hant", "tw", "hk", "mo")):
+        return _to_traditional().convert(name)
+    return name

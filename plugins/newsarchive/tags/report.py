@@ -1,0 +1,104 @@
+"""``newsarchive tags``: the tag table for review, or every article's tags as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ..batch import Converter, is_archived_file
+from ..check import find_files
+from ..errors import Problem
+from .assign import Measures, TagResult, assign_tags, measure
+from .config import TagConfig, load_config
+from .overrides import load_overrides
+from .records import TagRecord, record_from_article
+
+EXAMPLES = 3
+
+
+def read_records(paths: Iterable[str | Path]) -> tuple[list[TagRecord], list[Problem]]:
+    """Records of every archived file under ``paths`` (problems for those that do not convert)."""
+    files = [p for p in find_files(paths) if p.exists() and is_archived_file(p)]
+    results = Converter().convert_many(files)
+    records: list[TagRecord] = []
+    problems: list[Problem] = []
+    for path in map(str, files):
+        result = results[path]
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            records.append(record_from_article(result))
+    return records, problems
+
+
+def tag_table(results: Sequence[TagResult], examples: int = EXAMPLES) -> list[str]:
+    """One line per tag, most used first: tag, number of articles, a few example titles."""
+    titles: dict[str, list[str]] = defaultdict(list)
+    for result in results:
+        for tag in result.tags:
+            titles[tag].append(result.title)
+    ordered = sorted(titles, key=lambda t: (-len(titles[t]), t))
+    return [f"{tag}\t{len(titles[tag])}\t" + " | ".join(titles[tag][:examples]) for tag in ordered]
+
+
+def tag_json(results: Sequence[TagResult]) -> list[dict[str, object]]:
+    """Every article's source URL, title and tags."""
+    return [{"source_url": r.url, "title": r.title, "tags": list(r.tags)} for r in results]
+
+
+def compute(
+    paths: Sequence[str], rules: str | None, overrides: str | None
+) -> tuple[list[TagRecord], list[TagResult], TagConfig, Measures, list[Problem]]:
+    """Read, tag and measure the archive under ``paths``."""
+    config = load_config(rules)
+    records, problems = read_records(paths)
+    results = assign_tags(records, config, load_overrides(overrides))
+    return records, results, config, measure(records, results, config), problems
+
+
+def run(args: argparse.Namespace) -> int:
+    """The ``tags`` subcommand."""
+    paths = args.paths or ["content"]
+    try:
+        _, results, _, measures, problems = compute(paths, args.rules, args.overrides)
+    except ValueError as exc:
+        print(f"newsarchive tags: {exc}", file=sys.stderr)
+        return 1
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if args.json:
+        json.dump(tag_json(results), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for line in tag_table(results):
+            print(line)
+        print(measures.summary())
+        for url, count in measures.out_of_range:
+            print(f"  {count} tags: {url}")
+        for url, tag in measures.unsupported:
+            print(f"  unsupported {tag}: {url}")
+    return 1 if problems else 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``tags`` subcommand's options."""
+    parser.add_argument("paths", nargs="*", help="archived files or folders (default: content/)")
+    parser.add_argument(
+        "--json", action="store_true", help="print every article's source URL with its tags as JSON"
+    )
+    parser.add_argument(
+        "--rules",
+        default="content/tags.yml",
+        metavar="FILE",
+        help="curated tags (default: content/tags.yml)",
+    )
+    parser.add_argument(
+        "--overrides",
+        default="content/overrides.yml",
+        metavar="FILE",
+        help="per-article overrides (default: content/overrides.yml)",
+    )
