@@ -113,8 +113,12 @@ def _inside(tag: Tag, names: Iterable[str]) -> bool:
 
 
 def _alive(tag: Tag) -> bool:
-    """Whether ``tag`` is still attached to a tree (not removed by an earlier edit)."""
-    return not tag.decomposed and tag.parent is not None
+    """Whether ``tag`` is still attached to a tree (not removed by an earlier edit).
+
+    Reads ``_decomposed`` from ``__dict__``: bs4's ``decomposed`` property falls back to
+    ``Tag.__getattr__``, which runs a ``find()`` over the whole subtree.
+    """
+    return not tag.__dict__.get("_decomposed", False) and tag.parent is not None
 
 
 def _live(tags: Iterable[Tag]) -> Iterator[Tag]:
@@ -160,7 +164,7 @@ def _outermost_alone(tag: Tag, stop: Iterable[str] = ("body", "html", "main", "[
 
 def drop_comments(soup: BeautifulSoup, ctx: Context) -> None:
     """HTML comments."""
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+    for comment in [node for node in soup.descendants if isinstance(node, Comment)]:
         comment.extract()
 
 

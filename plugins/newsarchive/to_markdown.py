@@ -203,7 +203,8 @@ _TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
 
 def to_markdown(soup: BeautifulSoup | Tag) -> str:
     """Convert a cleaned tree to Markdown text (no trailing newline)."""
-    for node in soup.find_all(string=True):
+    texts = [node for node in soup.descendants if isinstance(node, NavigableString)]
+    for node in texts:
         if node.parent is not None and node.parent.name != "pre":
             cleaned = _ZERO_WIDTH.sub("", _ODD_SPACE.sub(" ", str(node)))
             if cleaned != str(node):
