@@ -1,0 +1,127 @@
+"""The search tokenizer (index time). ``theme/static/js/search-tokenizer.js`` is its browser twin.
+
+Text is normalised (NFKC; invisible format characters and variation selectors removed;
+lower-cased; Traditional characters folded to Simplified) and split into runs:
+
+- a run of CJK characters (Han, kana, Hangul) becomes overlapping bigrams, so any substring of
+  two or more characters is findable. At index time the run's first and last characters are also
+  kept as unigrams (a one-character run is just that unigram), so one character is findable too;
+- any other run of letters, digits and marks is a word; an ASCII word is stemmed with lunr.js's
+  English stemmer.
+
+Query mode differs only for CJK runs: a run of two or more characters gives its bigrams only; a
+single character touching a word (``2024年``, ``A股``) must start or end a CJK run in the text, so
+it stays a unigram; a single character standing alone becomes the prefix query ``年*`` (every
+bigram starting with it, and the unigram).
+
+The shared vectors in ``tests/fixtures/tokenizer_vectors.json`` prove both implementations agree.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Mapping
+from functools import cache
+
+from .stemmer import stem as _stem
+
+# Code point ranges tokenised as CJK (bigrams). Keep in step with search-tokenizer.js.
+CJK_RANGES: tuple[tuple[int, int], ...] = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x2E80, 0x2FDF),  # CJK and Kangxi radicals
+    (0x3005, 0x3007),  # 々 〆 〇
+    (0x3021, 0x3029),  # Hangzhou numerals
+    (0x3038, 0x303B),
+    (0x3041, 0x3096),  # Hiragana
+    (0x309D, 0x309F),
+    (0x30A1, 0x30FA),  # Katakana
+    (0x30FC, 0x30FF),
+    (0x3131, 0x318E),  # Hangul compatibility Jamo
+    (0x31F0, 0x31FF),
+    (0x3400, 0x4DBF),  # Extension A
+    (0x4E00, 0x9FFF),  # Unified Ideographs
+    (0xAC00, 0xD7A3),  # Hangul syllables
+    (0xF900, 0xFAFF),  # Compatibility Ideographs
+    (0x20000, 0x2FA1F),  # Extensions B-F, I, compatibility supplement
+    (0x30000, 0x323AF),  # Extensions G, H
+)
+# Removed before tokenising: variation selectors (format characters, category Cf, are too).
+_VARIATION_SELECTORS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+def _class(ranges: list[tuple[int, int]]) -> str:
+    def esc(cp: int) -> str:
+        return f"\\U{cp:08x}"
+
+    return "".join(esc(a) if a == b else f"{esc(a)}-{esc(b)}" for a, b in ranges)
+
+
+def _merge(cps: list[int]) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for cp in cps:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    return ranges
+
+
+def is_cjk(cp: int) -> bool:
+    """True for a code point tokenised as CJK."""
+    return any(a <= cp <= b for a, b in CJK_RANGES)
+
+
+@cache
+def _tables() -> tuple[dict[int, None], re.Pattern[str]]:
+    remove: list[int] = []
+    word: list[int] = []
+    for cp in range(sys.maxunicode + 1):
+        cat = unicodedata.category(chr(cp))
+        if cat == "Cf" or any(a <= cp <= b for a, b in _VARIATION_SELECTORS):
+            remove.append(cp)
+        elif cat[0] in "LNM" and not is_cjk(cp):
+            word.append(cp)
+    runs = re.compile(f"([{_class(list(CJK_RANGES))}]+)|([{_class(_merge(word))}]+)")
+    return dict.fromkeys(remove), runs
+
+
+def normalize(text: str, fold: Mapping[int, str] | None = None) -> str:
+    """NFKC, drop format characters and variation selectors, lower-case, fold (``str.translate``)."""
+    remove, _ = _tables()
+    text = unicodedata.normalize("NFKC", text).translate(remove).lower()
+    return text.translate(fold) if fold else text
+
+
+def tokenize(
+    text: str, fold: Mapping[int, str] | None = None, *, query: bool = False, stem: bool = True
+) -> list[str]:
+    """Search terms of ``text`` in order (see the module docstring).
+
+    ``fold`` is a ``str.translate`` table (code point → Simplified character), see
+    :func:`newsarchive.search.folding.fold_table`.
+    """
+    _, runs = _tables()
+    text = normalize(text, fold)
+    tokens: list[str] = []
+    prev_end = -1
+    matches = list(runs.finditer(text))
+    for i, m in enumerate(matches):
+        cjk, word = m.group(1), m.group(2)
+        if word:
+            tokens.append(_stem(word) if stem and _ASCII_WORD.fullmatch(word) else word)
+        elif len(cjk) == 1:
+            anchored = prev_end == m.start() or (
+                i + 1 < len(matches) and matches[i + 1].start() == m.end()
+            )
+            tokens.append(cjk + "*" if query and not anchored else cjk)
+        elif query:
+            tokens.extend(cjk[j : j + 2] for j in range(len(cjk) - 1))
+        else:
+            tokens.append(cjk[0])
+            tokens.extend(cjk[j : j + 2] for j in range(len(cjk) - 1))
+            tokens.append(cjk[-1])
+        prev_end = m.end()
+    return tokens
