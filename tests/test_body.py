@@ -181,7 +181,7 @@ def test_figure_with_caption_and_credit() -> None:
         '<img src="https://x.com/a.jpg" width="100%">'
         '<div><small style="color:#999">说明</small></div><p>正文。</p>'
     )
-    assert body.markdown == "![](https://x.com/a.jpg)\n\n*说明*\n\n正文。"
+    assert body.markdown == "![说明](https://x.com/a.jpg)\n\n*说明*\n\n正文。"
 
 
 def test_escaping_is_minimal() -> None:

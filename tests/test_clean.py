@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 from newsarchive import clean
-from newsarchive.clean import Context, repair_url
+from newsarchive.clean import Context
+from newsarchive.urls import repair_url
 
 BASE = "https://www.bbc.com/zhongwen/simp/world-1"
 
@@ -194,7 +195,8 @@ def test_collect_figures_new_bbc_caption_paragraph() -> None:
     )
     out = html_of(html, clean.collect_figures)
     assert "<figcaption>普京和金正日 图像来源：Getty Images</figcaption>" in out
-    assert out.count("普京和金正日") == 1
+    assert out.count("普京和金正日") == 2  # the caption, and the alt text it gave the image
+    assert '<img alt="普京和金正日"' in out
 
 
 def test_collect_figures_small_caption_after_image() -> None:
@@ -204,7 +206,7 @@ def test_collect_figures_small_caption_after_image() -> None:
         clean.collect_figures,
     )
     assert out == (
-        '<figure><img src="https://x.com/a.jpg" width="100%"/><figcaption>说明</figcaption>'
+        '<figure><img alt="说明" src="https://x.com/a.jpg" width="100%"/><figcaption>说明</figcaption>'
         "</figure><p>正文</p>"
     )
 

@@ -14,39 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from .urls import repair_url
+
 # --------------------------------------------------------------------------- URLs
-
-_DOUBLE_SCHEME = re.compile(r"^(?:https?:/*)+(?=https?:/)", re.IGNORECASE)
-_SCHEME_SLASHES = re.compile(r"^(https?):/*", re.IGNORECASE)
-_SLASH_RUN = re.compile(r"/{2,}")
-
-
-def repair_url(url: str, base: str | None = None) -> str:
-    """Repair a link found in an archived page and make it absolute.
-
-    ``http://https://x`` becomes ``https://x``, ``http:////x`` becomes ``http://x``,
-    runs of ``/`` in the path are collapsed, protocol-relative ``//host/p`` becomes
-    ``https://host/p`` and a relative URL is resolved against ``base``. The query,
-    the fragment and any percent-encoding are left as they are.
-    """
-    url = url.strip()
-    if not url:
-        return base or ""
-    url = _DOUBLE_SCHEME.sub("", url)
-    url = _SCHEME_SLASHES.sub(lambda m: m.group(1).lower() + "://", url)
-    if url.startswith("//"):
-        url = "https:" + url
-    elif not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) and base:
-        url = urljoin(repair_url(base), url)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        return url
-    path = _SLASH_RUN.sub("/", parts.path)
-    return urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, parts.fragment))
 
 
 def site_of(url: str) -> str:
@@ -441,6 +415,8 @@ def collect_figures(soup: BeautifulSoup, ctx: Context) -> None:
         elif not caption and after is not None and _is_centered_caption(after):
             caption = text_of(after)
             after.decompose()
+        if media.name == "img" and caption and not (media.get("alt") or "").strip():
+            media["alt"] = caption  # shown in place of an image that fails to load
         blank = block is not media and not text_of(block) and len(block.find_all(_MEDIA)) == 1
         figure = soup.new_tag("figure")
         media.replace_with(figure)

@@ -47,6 +47,10 @@ def _url(url: str) -> str:
     return url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
+# The alt text of an image that has neither alt text nor a caption.
+IMAGE_WITHOUT_ALT = "配图"
+
+
 def _alt(text: str) -> str:
     text = _LINE_SPACE.sub(" ", _ODD_SPACE.sub(" ", text.replace("\n", " "))).strip()
     return text.replace("[", "［").replace("]", "］").replace("\\", "")
@@ -155,7 +159,7 @@ class ArticleConverter(MarkdownConverter):
         src = el.get("src") or ""
         if not src:
             return ""
-        image = f"![{_alt(el.get('alt') or '')}]({_url(src)})"
+        image = f"![{_alt(el.get('alt') or '') or IMAGE_WITHOUT_ALT}]({_url(src)})"
         if "_inline" in parent_tags:
             return image
         return f"\n\n{image}\n\n"

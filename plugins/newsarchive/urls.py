@@ -6,29 +6,32 @@ import hashlib
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-_DOUBLE_SCHEME = re.compile(r"^(?:https?:/*)+(?=https?://)", re.IGNORECASE)
+_DOUBLE_SCHEME = re.compile(r"^(?:https?:/*)+(?=https?:/)", re.IGNORECASE)
 _SCHEME_SLASHES = re.compile(r"^(https?):/*", re.IGNORECASE)
+_SLASH_RUN = re.compile(r"/{2,}")
 
 
 def repair_url(url: str, base: str | None = None) -> str:
-    """Repair a URL as archived: ``http://https://x`` → ``https://x``, ``//`` runs in the path collapsed.
+    """Repair a URL as archived and make it absolute.
 
-    Protocol-relative URLs get ``https:``; relative ones are resolved against ``base``.
-    Query, fragment and percent-encoding are left alone.
+    ``http://https://x`` becomes ``https://x``, ``http:////x`` becomes ``http://x``, runs of ``/``
+    in the path are collapsed, protocol-relative ``//host/p`` becomes ``https://host/p`` and a
+    relative URL is resolved against ``base``. Scheme and host are lower-cased; the query, the
+    fragment and any percent-encoding are left as they are; other schemes are returned as given.
     """
     url = url.strip()
     if not url:
-        return url
+        return base or ""
     url = _DOUBLE_SCHEME.sub("", url)
+    url = _SCHEME_SLASHES.sub(lambda m: m.group(1).lower() + "://", url)
     if url.startswith("//"):
         url = "https:" + url
-    elif not _SCHEME_SLASHES.match(url):
-        if base is None or re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
-            return url
+    elif not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) and base:
         url = urljoin(repair_url(base), url)
-    url = _SCHEME_SLASHES.sub(lambda m: m.group(1).lower() + "://", url, count=1)
     parts = urlsplit(url)
-    path = re.sub(r"/{2,}", "/", parts.path)
+    if parts.scheme not in ("http", "https"):
+        return url
+    path = _SLASH_RUN.sub("/", parts.path)
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, parts.fragment))
 
 
