@@ -103,10 +103,7 @@ def _ids(vectors: list[dict[str, str]], xfail: dict[str, str] | None = None) -> 
 
 
 # Harmless outputs that still trip the strict raw-text check; remove once fixed upstream.
-PIPELINE_XFAIL = {
-    "a-leading-entity-null": "clean.repair_links resolves '\ufffdjavascript:…' as a relative "
-    "path, giving a safe https://example.com/\ufffdjavascript:… link",
-}
+PIPELINE_XFAIL: dict[str, str] = {}
 
 
 def test_enough_vectors() -> None:

@@ -18,7 +18,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from .sanitize import url_scheme
 from .urls import repair_url
+
+_LINK_SCHEMES = frozenset({None, "http", "https", "mailto", "tel"})
 
 # --------------------------------------------------------------------------- URLs
 
@@ -353,10 +356,13 @@ def drop_dateline_and_byline(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 def drop_bad_links(soup: BeautifulSoup, ctx: Context) -> None:
-    """``javascript:``/``data:``/``vbscript:`` links lose their link but keep their text."""
+    """Links to anything but http(s), mailto, tel or a relative URL lose their link, keep their text.
+
+    The scheme is read as a browser reads it (:func:`newsarchive.sanitize.url_scheme`), so
+    ``java&#x09;script:`` and a NUL before ``javascript:`` are caught too.
+    """
     for a in _live(_tags(soup, "a")):
-        href = (a.get("href") or "").strip().lower()
-        if href.startswith(("javascript:", "data:", "vbscript:")):
+        if url_scheme(a.get("href") or "") not in _LINK_SCHEMES:
             a.unwrap()
 
 
