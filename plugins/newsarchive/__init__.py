@@ -10,5 +10,7 @@ from __future__ import annotations
 def register() -> None:
     """Pelican plugin entry point."""
     from .reader import register as register_reader
+    from .tags.glue import register as register_tags
 
     register_reader()
+    register_tags()

@@ -12,6 +12,8 @@ from pathlib import Path
 from .batch import Converter
 from .check import check_files
 from .errors import Problem
+from .tags.report import add_arguments as add_tags_arguments
+from .tags.report import run as run_tags
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -71,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate archived files (default: content/)")
     check.add_argument("paths", nargs="*", help="files or folders to check")
     check.set_defaults(run=_check)
+
+    tags = commands.add_parser("tags", help="print the tag table (tag, count, example titles)")
+    add_tags_arguments(tags)
+    tags.set_defaults(run=run_tags)
     return parser
 
 

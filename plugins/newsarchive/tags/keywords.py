@@ -1,5 +1,9 @@
 """Automatic keywords: jieba word segmentation with part-of-speech tags, scored by TF-IDF with the
-IDF computed over the archive itself, so that what is specific to an article stands out."""
+IDF computed over the archive itself, so that what is specific to an article stands out.
+
+Segmentation uses jieba's dictionary (plus the curated aliases) without its HMM guesser for
+unknown words: ten times faster, and the guessed words (name fragments) made poor tags anyway.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import jieba
 import jieba.posseg
@@ -34,15 +38,27 @@ class Keyword:
     in_title: bool
 
 
-@lru_cache(maxsize=4)
-def _tokenizer(words: frozenset[str] = frozenset()) -> jieba.posseg.POSTokenizer:
-    """A segmenter of its own (jieba's default dictionary) that keeps ``words`` whole."""
+@cache
+def _dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
+    """jieba's default dictionary: word frequencies, their total, parts of speech (loaded once)."""
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer.FREQ, tokenizer.total, jieba.posseg.POSTokenizer(tokenizer).word_tag_tab
+
+
+@lru_cache(maxsize=8)
+def _tokenizer(words: frozenset[str] = frozenset()) -> jieba.posseg.POSTokenizer:
+    """A segmenter of its own, on a copy of the default dictionary, that keeps ``words`` whole."""
+    frequencies, total, parts_of_speech = _dictionary()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(frequencies), total, True
+    segmenter = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    segmenter.tokenizer, segmenter.word_tag_tab = tokenizer, dict(parts_of_speech)
     for word in sorted(words):
         if _HAN.search(word) and len(word) >= 2:
             tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000), tag="nz")
-    return jieba.posseg.POSTokenizer(tokenizer)
+    return segmenter
 
 
 def is_candidate(word: str, stopwords: frozenset[str]) -> bool:
@@ -58,7 +74,9 @@ def is_candidate(word: str, stopwords: frozenset[str]) -> bool:
 
 def tokens(text: str, words: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """``(word, part of speech)`` pairs of (folded) text; ``words`` are kept whole."""
-    return [(p.word.strip(), p.flag) for p in _tokenizer(words).cut(text) if p.word.strip()]
+    return [
+        (p.word.strip(), p.flag) for p in _tokenizer(words).cut(text, HMM=False) if p.word.strip()
+    ]
 
 
 def _counts(
