@@ -1,6 +1,6 @@
 """Pelican settings for building the archive locally (``make html``)."""
 
-AUTHOR = "newsarchive"
+# No site-wide AUTHOR: Pelican would credit it on every article without a byline.
 SITENAME = "新闻存档"
 SITESUBTITLE = "消失之前，先存下来"
 SITEURL = ""
@@ -51,3 +51,28 @@ LOAD_CONTENT_CACHE = False
 # NEWSARCHIVE_PUBLISHERS = {"example": {"name": "Example News", "hosts": ["example.com"]}}
 # NEWSARCHIVE_SKIP_INVALID = False   # True: skip files that cannot be converted, with warnings
 # NEWSARCHIVE_WORKERS = None         # processes for conversion (default: all cores)
+
+# Theme (see README). Every internal URL ends in a file (…/index.html, ….html) and RELATIVE_URLS
+# makes every link relative, so the site works from file:// and from a GitHub Pages sub-path.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+INDEX_SAVE_AS = "index.html"
+ARCHIVES_SAVE_AS = ARCHIVES_URL = "archives/index.html"
+MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}.html"
+TAGS_SAVE_AS = TAGS_URL = "tags/index.html"
+CATEGORIES_SAVE_AS = CATEGORIES_URL = "sources/index.html"
+AUTHORS_SAVE_AS = AUTHORS_URL = "authors/index.html"
+NOTFOUND_SAVE_AS = "404.html"
+SITEMAP_SAVE_AS = ""  # publishconf.py writes sitemap.xml (it needs absolute URLs)
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "notfound", "sitemap"]
+# Page 2 of tags/x.html is tags/x.2.html (slugs never contain dots, so this cannot collide).
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{name}.{number}{extension}", "{name}.{number}{extension}"),
+)
+PAGINATED_TEMPLATES = {
+    "index": None,
+    "tag": None,
+    "category": None,
+    "author": None,
+    "period_archives": 100,
+}

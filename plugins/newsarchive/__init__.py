@@ -10,7 +10,9 @@ from __future__ import annotations
 def register() -> None:
     """Pelican plugin entry point."""
     from .reader import register as register_reader
+    from .site import register as register_site
     from .tags.glue import register as register_tags
 
     register_reader()
+    register_site()
     register_tags()

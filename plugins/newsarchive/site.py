@@ -1,0 +1,123 @@
+"""Theme data: neighbours by archived time, other captures of a URL, reading time, time filters.
+
+The functions at the top are pure; :func:`register` wires them into Pelican.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from html import unescape
+from typing import Any
+
+from pelican import signals
+
+# Reading speeds for Chinese/Japanese/Korean characters and for words in other scripts.
+CJK_PER_MINUTE = 400
+WORDS_PER_MINUTE = 220
+
+_TAG = re.compile(r"<[^>]*>")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.-][A-Za-z0-9\u00c0-\u024f]+)*")
+
+
+def reading_minutes(html: str) -> int:
+    """Minutes to read an HTML text: CJK characters at 400 a minute, other words at 220."""
+    text = unescape(_TAG.sub(" ", html))
+    cjk = len(_CJK.findall(text))
+    words = len(_WORD.findall(_CJK.sub(" ", text)))
+    return max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
+
+
+def _order_key(article: Any) -> tuple[datetime, str]:
+    return (article.date, article.slug)
+
+
+def neighbours(articles: Sequence[Any]) -> dict[int, tuple[Any | None, Any | None]]:
+    """For each article (by ``id``): the next older and the next newer article by archived time."""
+    ordered = sorted(articles, key=_order_key)
+    result: dict[int, tuple[Any | None, Any | None]] = {}
+    for i, article in enumerate(ordered):
+        older = ordered[i - 1] if i > 0 else None
+        newer = ordered[i + 1] if i + 1 < len(ordered) else None
+        result[id(article)] = (older, newer)
+    return result
+
+
+def captures(articles: Sequence[Any]) -> dict[int, list[Any]]:
+    """For each article (by ``id``): every capture of its URL, oldest first, itself included."""
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for article in articles:
+        key = getattr(article, "url_key", None)
+        if key:
+            groups[key].append(article)
+    result: dict[int, list[Any]] = {}
+    for group in groups.values():
+        group.sort(key=_order_key)
+        for article in group:
+            result[id(article)] = group
+    return result
+
+
+def iso_time(value: date | datetime) -> str:
+    """The ``datetime`` attribute of ``<time>``: ISO 8601, to the second, with the offset."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def show_time(value: date | datetime) -> str:
+    """A time as shown to readers: ``2023-09-13 19:45``, or only the day when that is all we know."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def utc_offset(value: datetime) -> str:
+    """``UTC+8``, ``UTC-3:30``: the offset a shown time is in."""
+    offset = value.utcoffset()
+    if offset is None:
+        return ""
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def weight(count: int, most: int, steps: int = 5) -> int:
+    """A tag-cloud weight from 1 to ``steps``, on a log scale from 1 to ``most`` articles."""
+    if most <= 1 or count <= 1:
+        return 1
+    return 1 + round((steps - 1) * math.log(count) / math.log(most))
+
+
+FILTERS = {"iso_time": iso_time, "show_time": show_time, "utc_offset": utc_offset, "weight": weight}
+
+
+def add_filters(generator: Any) -> None:
+    generator.env.filters.update(FILTERS)
+
+
+def order_articles(generator: Any) -> None:
+    """Newest first, ties (same archived second) by slug, so that every build lists the same."""
+    generator.articles.sort(key=_order_key, reverse=True)
+
+
+def annotate(generator: Any) -> None:
+    """Give every article ``older``/``newer``, ``captures`` and ``reading_minutes``."""
+    articles = list(generator.articles)
+    near = neighbours(articles)
+    same_url = captures(articles)
+    for article in articles:
+        article.older, article.newer = near[id(article)]
+        article.captures = same_url.get(id(article), [article])
+        article.reading_minutes = reading_minutes(article._content or "")
+
+
+def register() -> None:
+    signals.generator_init.connect(add_filters)
+    signals.article_generator_pretaxonomy.connect(order_articles)
+    signals.article_generator_finalized.connect(annotate)
