@@ -286,3 +286,21 @@ def test_tags_whose_slugs_coincide_get_distinct_ones():
     assert slugs["香港"] == "xiang-gang"
     assert slugs["！"] and len(set(slugs.values())) == 4
     assert unique_slugs({"没过": 1, "美国": 9}, slugify)["没过"] == slugs["没过"]  # stable
+
+
+def test_word_analyses_are_cached_and_reused(tmp_path, monkeypatch):
+    from newsarchive.tags import keywords
+
+    records = corpus()
+    fresh = tags_by_url(records)
+    assert {r.url: r.tags for r in assign_tags(records, CONFIG, cache_dir=tmp_path)} == fresh
+    assert len(list(tmp_path.rglob("*.json"))) == len(records)
+
+    def fail(*args):
+        raise AssertionError("analysed again")
+
+    monkeypatch.setattr(keywords, "analyse", fail)
+    assert {r.url: r.tags for r in assign_tags(records, CONFIG, cache_dir=tmp_path)} == fresh
+    other = parse_config({"stopwords": ["金正恩"], "tags": {"台湾": []}})
+    with pytest.raises(AssertionError, match="analysed again"):  # other settings, other analyses
+        assign_tags(records, other, cache_dir=tmp_path)

@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .config import TagConfig
 from .folding import fold, fold_key
@@ -63,6 +64,7 @@ def _candidates(
     titles: Sequence[str],
     config: TagConfig,
     overrides: Sequence[Override | None],
+    cache_dir: str | Path | None,
 ) -> list[_Candidates]:
     folded = [
         (config.strip_ignored(fold(t)), config.strip_ignored(fold(r.text)))
@@ -71,7 +73,7 @@ def _candidates(
     options = config.options
     hits = [match_rules(config.rules, t, x, options.body_min) for t, x in folded]
     aliases = frozenset(a for rule in config.rules for a in rule.aliases)
-    keywords = extract(folded, config.stopwords, words=aliases)
+    keywords = extract(folded, config.stopwords, words=aliases, cache_dir=cache_dir)
     result = []
     for ranked, words, override in zip(_rule_scores(hits), keywords, overrides, strict=True):
         banned = {fold_key(config.canonical(w)) for w in (override.remove if override else ())}
@@ -136,12 +138,16 @@ def assign_tags(
     records: Sequence[TagRecord],
     config: TagConfig | None = None,
     overrides: Mapping[str, Override] | None = None,
+    cache_dir: str | Path | None = None,
 ) -> list[TagResult]:
-    """The tags of every record, computed over all of them together (in the records' order)."""
+    """The tags of every record, computed over all of them together (in the records' order).
+
+    ``cache_dir`` keeps each article's word analysis on disk for the next run.
+    """
     config = config or TagConfig()
     found = [override_for(overrides or {}, r.url) for r in records]
     titles = [o.title if o and o.title else r.title for r, o in zip(records, found, strict=True)]
-    candidates = _candidates(records, titles, config, found)
+    candidates = _candidates(records, titles, config, found, cache_dir)
     # Start from every candidate two or more articles have; drop those that end up on one only.
     frequency = Counter(
         key

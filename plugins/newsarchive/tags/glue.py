@@ -52,7 +52,10 @@ def tag_articles(generator: Any) -> None:
         if isinstance(converted, Problem):  # cannot happen for an article Pelican read
             raise RuntimeError(str(converted))
         records.append(record_from_article(converted))
-    results = assign_tags(records, config, overrides)
+    cache_dir = None
+    if settings.get("NEWSARCHIVE_CACHE", True):
+        cache_dir = os.path.join(settings.get("CACHE_PATH", "cache"), "newsarchive-tags")
+    results = assign_tags(records, config, overrides, cache_dir)
     lang = settings.get("DEFAULT_LANG", "zh-Hans")
     named = [[display(t, lang) for t in r.tags] for r in results]
     counts = Counter(name for names in named for name in names)

@@ -7,13 +7,18 @@ unknown words: ten times faster, and the guessed words (name fragments) made poo
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
 
 import jieba
 import jieba.posseg
@@ -79,17 +84,54 @@ def tokens(text: str, words: frozenset[str] = frozenset()) -> list[tuple[str, st
     ]
 
 
-def _counts(
-    pairs: Sequence[tuple[str, str]], stopwords: frozenset[str]
-) -> tuple[Counter[str], dict[str, bool]]:
-    counts: Counter[str] = Counter()
-    proper: dict[str, bool] = {}
-    for word, pos in pairs:
-        if (pos in PROPER_POS or pos in COMMON_POS) and is_candidate(word, stopwords):
-            key = word.casefold()
-            counts[key] += 1
-            proper[key] = proper.get(key, False) or pos in PROPER_POS
-    return counts, proper
+# A word of one document: (spelling, count in the title, count in the body, a proper name?).
+Entry = tuple[str, int, int, bool]
+# Bump when a change to segmentation or filtering should invalidate cached analyses.
+ANALYSIS_VERSION = "1"
+
+
+def analyse(
+    title: str, text: str, stopwords: frozenset[str], words: frozenset[str] = frozenset()
+) -> list[Entry]:
+    """The candidate words of one (folded) document; independent of the other documents."""
+    counts: dict[str, list[Any]] = {}
+    for part, pairs in ((1, tokens(title, words)), (2, tokens(text, words))):
+        for word, pos in pairs:
+            if (pos in PROPER_POS or pos in COMMON_POS) and is_candidate(word, stopwords):
+                entry = counts.setdefault(word, [word, 0, 0, False])
+                entry[part] += 1
+                entry[3] = entry[3] or pos in PROPER_POS
+    return [tuple(e) for e in sorted(counts.values())]  # type: ignore[misc]
+
+
+class AnalysisCache:
+    """Document analyses on disk, keyed by content and everything the analysis depends on."""
+
+    def __init__(self, directory: str | Path, stopwords: frozenset[str], words: frozenset[str]):
+        self.directory = Path(directory)
+        setup = json.dumps(
+            [ANALYSIS_VERSION, jieba.__version__, sorted(stopwords), sorted(words)],
+            ensure_ascii=False,
+        )
+        self._fingerprint = hashlib.sha256(setup.encode("utf-8")).hexdigest()
+
+    def _path(self, title: str, text: str) -> Path:
+        data = f"{self._fingerprint}\0{title}\0{text}".encode()
+        key = hashlib.sha256(data).hexdigest()
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, title: str, text: str) -> list[Entry] | None:
+        path = self._path(title, text)
+        if not path.exists():
+            return None
+        return [tuple(e) for e in json.loads(path.read_text("utf-8"))]  # type: ignore[misc]
+
+    def put(self, title: str, text: str, entries: list[Entry]) -> None:
+        path = self._path(title, text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(entries, ensure_ascii=False), "utf-8")
+        tmp.replace(path)
 
 
 def extract(
@@ -97,37 +139,48 @@ def extract(
     stopwords: frozenset[str],
     top: int = 12,
     words: frozenset[str] = frozenset(),
+    cache_dir: str | Path | None = None,
 ) -> list[list[Keyword]]:
     """The best ``top`` keywords of each ``(title, text)`` document (both folded), best first.
 
     Score: (title count × 3 + body count) × IDF, the IDF over these documents. A word counts
     only when it is in the title or at least twice in the body. Latin words are compared without
     case and shown in their most common spelling. ``words`` (curated aliases) are kept whole.
+    Each document's analysis is cached under ``cache_dir`` when given.
     """
-    spellings: Counter[tuple[str, str]] = Counter()
-    parsed = []
+    cache = AnalysisCache(cache_dir, stopwords, words) if cache_dir else None
+    analyses: list[list[Entry]] = []
     for title, text in documents:
-        title_pairs, body_pairs = tokens(title, words), tokens(text, words)
-        spellings.update((w.casefold(), w) for w, _ in title_pairs + body_pairs)
-        parsed.append((_counts(title_pairs, stopwords), _counts(body_pairs, stopwords)))
+        entries = cache.get(title, text) if cache else None
+        if entries is None:
+            entries = analyse(title, text, stopwords, words)
+            if cache:
+                cache.put(title, text, entries)
+        analyses.append(entries)
+    spellings: Counter[tuple[str, str]] = Counter()
     frequency: Counter[str] = Counter()
-    for (title_counts, _), (body_counts, _) in parsed:
-        frequency.update(set(title_counts) | set(body_counts))
+    for entries in analyses:
+        spellings.update({(w.casefold(), w): t + b for w, t, b, _ in entries})
+        frequency.update({w.casefold() for w, _, _, _ in entries})
     best_spelling: dict[str, str] = {}
     for (key, spelling), _ in sorted(spellings.items(), key=lambda item: (-item[1], item[0])):
         best_spelling.setdefault(key, spelling)
     total = len(documents)
     results = []
-    for (title_counts, title_proper), (body_counts, body_proper) in parsed:
+    for entries in analyses:
+        merged: dict[str, list[Any]] = {}
+        for word, in_title, in_body, proper in entries:
+            entry = merged.setdefault(word.casefold(), [0, 0, False])
+            entry[0] += in_title
+            entry[1] += in_body
+            entry[2] = entry[2] or proper
         keywords = []
-        for key in set(title_counts) | set(body_counts):
-            in_title, count = key in title_counts, body_counts[key]
+        for key, (in_title, count, proper) in merged.items():
             if not in_title and count < 2:
                 continue
             idf = math.log((total + 1) / (frequency[key] + 1)) + 1
-            score = (TITLE_WEIGHT * title_counts[key] + count) * idf
-            proper = title_proper.get(key, False) or body_proper.get(key, False)
-            keywords.append(Keyword(best_spelling[key], score, proper, count, in_title))
+            score = (TITLE_WEIGHT * in_title + count) * idf
+            keywords.append(Keyword(best_spelling[key], score, proper, count, in_title > 0))
         keywords.sort(key=lambda k: (-k.score, k.word))
         results.append(keywords[:top])
     return results
