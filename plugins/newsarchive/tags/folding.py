@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
 
-import opencc
-
-from ..language import to_simplified
-
-
-@cache
-def _to_traditional() -> opencc.OpenCC:
-    return opencc.OpenCC("s2t")
+from ..language import to_simplified, to_traditional
 
 
 def fold(text: str) -> str:
@@ -32,5 +24,5 @@ def display(name: str, lang: str = "zh-Hans") -> str:
     """A (folded, Simplified) tag name in the site's language: Traditional for ``zh-Hant``/TW/HK/MO."""
     lang = lang.lower()
     if lang.startswith("zh") and any(t in lang for t in ("hant", "tw", "hk", "mo")):
-        return _to_traditional().convert(name)
+        return to_traditional(name)
     return name
