@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from newsarchive.search.folding import browser_map, fold_map, fold_table
+from newsarchive.search.folding import browser_map, fold_map, folder
 from newsarchive.search.stemmer import stem
 from newsarchive.search.tokenizer import normalize, tokenize
 
@@ -34,17 +34,17 @@ VECTORS = json.loads((ROOT / "tests" / "fixtures" / "tokenizer_vectors.json").re
     ],
 )  # fmt: skip
 def test_tokens(text, index, query):
-    assert tokenize(text, fold_table()) == index
-    assert tokenize(text, fold_table(), query=True) == query
+    assert tokenize(text, folder()) == index
+    assert tokenize(text, folder(), query=True) == query
 
 
 def test_normalize_folds_and_lowercases():
-    assert normalize("ＡＢＣ臺灣", fold_table()) == "abc台湾"
+    assert normalize("ＡＢＣ臺灣", folder()) == "abc台湾"
     assert normalize("臺灣") == "臺灣"  # no folding without a table
 
 
 def test_traditional_folds_to_the_same_tokens_as_simplified():
-    assert tokenize("香港國家安全法", fold_table()) == tokenize("香港国家安全法", fold_table())
+    assert tokenize("香港國家安全法", folder()) == tokenize("香港国家安全法", folder())
     assert fold_map()["國"] == "国" and "国" not in fold_map()
 
 
@@ -61,7 +61,7 @@ def test_stemmer_matches_lunr_fixture():
 
 def test_python_reproduces_vectors():
     assert len(VECTORS["cases"]) >= 300
-    table = fold_table()
+    table = folder()
     for case in VECTORS["cases"]:
         assert tokenize(case["text"], table) == case["index"], case["text"]
         assert tokenize(case["text"], table, query=True) == case["query"], case["text"]

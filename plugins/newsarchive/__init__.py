@@ -16,3 +16,7 @@ def register() -> None:
     register_reader()
     register_site()
     register_tags()
+
+    from .search.glue import register as register_search
+
+    register_search()

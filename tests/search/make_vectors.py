@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from newsarchive.language import to_traditional
-from newsarchive.search.folding import browser_map, fold_table
+from newsarchive.search.folding import browser_map, folder
 from newsarchive.search.stemmer import stem
 from newsarchive.search.tokenizer import tokenize
 
@@ -99,7 +99,7 @@ def main() -> None:
         for s in rng.sample([s for s in lines if re.search("[A-Za-z0-9]", s)], 20)
     ]
     inputs = list(dict.fromkeys(EDGE_CASES + sample + traditional + fullwidth))
-    table = fold_table()
+    table = folder()
     index_chars = {ch for s in inputs for t in tokenize(s, table) for ch in t}
     cases = [
         {

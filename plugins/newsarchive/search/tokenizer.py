@@ -22,8 +22,10 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
+from operator import add
 
 from .stemmer import stem as _stem
 
@@ -49,7 +51,6 @@ CJK_RANGES: tuple[tuple[int, int], ...] = (
 )
 # Removed before tokenising: variation selectors (format characters, category Cf, are too).
 _VARIATION_SELECTORS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
-_ASCII_WORD = re.compile(r"[a-z]+")
 
 
 def _class(ranges: list[tuple[int, int]]) -> str:
@@ -74,54 +75,109 @@ def is_cjk(cp: int) -> bool:
     return any(a <= cp <= b for a, b in CJK_RANGES)
 
 
+_JAMO = ((0x1100, 0x11FF), (0x3131, 0x318E), (0xA960, 0xA97F), (0xD7B0, 0xD7FF))
+
+
+@dataclass(frozen=True)
+class _Tables:
+    runs: re.Pattern[str]  # group 1: a CJK run, group 2: a word
+    remove: re.Pattern[str]  # format characters and variation selectors
+    compat: re.Pattern[str]  # BMP characters NFKC changes on their own
+    compat_map: dict[str, str]
+    slow: re.Pattern[str]  # characters that make NFKC depend on context, and astral ones
+
+
 @cache
-def _tables() -> tuple[dict[int, None], re.Pattern[str]]:
+def _tables() -> _Tables:
     remove: list[int] = []
     word: list[int] = []
+    compat: dict[str, str] = {}
+    slow: list[int] = []
     for cp in range(sys.maxunicode + 1):
-        cat = unicodedata.category(chr(cp))
+        ch = chr(cp)
+        cat = unicodedata.category(ch)
         if cat == "Cf" or any(a <= cp <= b for a, b in _VARIATION_SELECTORS):
             remove.append(cp)
         elif cat[0] in "LNM" and not is_cjk(cp):
             word.append(cp)
-    runs = re.compile(f"([{_class(list(CJK_RANGES))}]+)|([{_class(_merge(word))}]+)")
-    return dict.fromkeys(remove), runs
+        if cp >= 0x10000 or cat == "Cs":
+            continue
+        nfkc = unicodedata.normalize("NFKC", ch)
+        if _context_dependent(ch) or (nfkc and _context_dependent(nfkc[0])):
+            slow.append(cp)
+        elif nfkc != ch:
+            compat[ch] = nfkc
+    return _Tables(
+        runs=re.compile(f"([{_class(list(CJK_RANGES))}]+)|([{_class(_merge(word))}]+)"),
+        remove=re.compile(f"[{_class(_merge(remove))}]+"),
+        compat=re.compile(f"[{_class(_merge([ord(c) for c in compat]))}]"),
+        compat_map=compat,
+        slow=re.compile(f"[{_class(_merge(slow))}\U00010000-\U0010ffff]"),
+    )
 
 
-def normalize(text: str, fold: Mapping[int, str] | None = None) -> str:
-    """NFKC, drop format characters and variation selectors, lower-case, fold (``str.translate``)."""
-    remove, _ = _tables()
-    text = unicodedata.normalize("NFKC", text).translate(remove).lower()
-    return text.translate(fold) if fold else text
+def _context_dependent(ch: str) -> bool:
+    """Whether NFKC may treat ``ch`` differently next to other characters (marks, jamo)."""
+    cp = ord(ch)
+    return (
+        unicodedata.category(ch)[0] == "M"
+        or unicodedata.combining(ch) != 0
+        or any(a <= cp <= b for a, b in _JAMO)
+    )
+
+
+Fold = Callable[[str], str]
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, fast for text with no marks, jamo or astral
+    characters (then NFKC is character by character; tests compare both)."""
+    t = _tables()
+    if t.slow.search(text):
+        return unicodedata.normalize("NFKC", text)
+    return t.compat.sub(lambda m: t.compat_map[m.group()], text)
+
+
+def normalize(text: str, fold: Fold | None = None) -> str:
+    """NFKC, drop format characters and variation selectors, lower-case, fold."""
+    text = _tables().remove.sub("", nfkc(text)).lower()
+    return fold(text) if fold else text
 
 
 def tokenize(
-    text: str, fold: Mapping[int, str] | None = None, *, query: bool = False, stem: bool = True
+    text: str, fold: Fold | None = None, *, query: bool = False, stem: bool = True
 ) -> list[str]:
     """Search terms of ``text`` in order (see the module docstring).
 
-    ``fold`` is a ``str.translate`` table (code point → Simplified character), see
-    :func:`newsarchive.search.folding.fold_table`.
+    ``fold`` maps a text to its folded form, see :func:`newsarchive.search.folding.folder`.
     """
-    _, runs = _tables()
+    runs = _tables().runs
     text = normalize(text, fold)
     tokens: list[str] = []
+    append = tokens.append
+    if not query:  # the hot path at index time
+        for cjk, word in runs.findall(text):
+            if word:
+                append(_stem(word) if stem and word.isascii() and word.isalpha() else word)
+            elif len(cjk) == 1:
+                append(cjk)
+            else:
+                append(cjk[0])
+                tokens += map(add, cjk, cjk[1:])
+                append(cjk[-1])
+        return tokens
     prev_end = -1
     matches = list(runs.finditer(text))
     for i, m in enumerate(matches):
         cjk, word = m.group(1), m.group(2)
         if word:
-            tokens.append(_stem(word) if stem and _ASCII_WORD.fullmatch(word) else word)
+            append(_stem(word) if stem and word.isascii() and word.isalpha() else word)
         elif len(cjk) == 1:
             anchored = prev_end == m.start() or (
                 i + 1 < len(matches) and matches[i + 1].start() == m.end()
             )
-            tokens.append(cjk + "*" if query and not anchored else cjk)
-        elif query:
-            tokens.extend(cjk[j : j + 2] for j in range(len(cjk) - 1))
+            append(cjk if anchored else cjk + "*")
         else:
-            tokens.append(cjk[0])
-            tokens.extend(cjk[j : j + 2] for j in range(len(cjk) - 1))
-            tokens.append(cjk[-1])
+            tokens += map(add, cjk, cjk[1:])
         prev_end = m.end()
     return tokens

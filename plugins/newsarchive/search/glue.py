@@ -1,0 +1,109 @@
+"""Pelican glue for search: render ``search.html``, write ``output/search/`` after the build.
+
+- ``initialized``: add the ``search`` direct template when the theme has ``search.html``;
+- ``article_generator_finalized``: remember the articles;
+- ``finalized``: write the index (:func:`.writer.write_index`) and copy lunr.min.js from
+  ``node_modules`` (npm) into ``output/search/``.
+
+Settings: ``NEWSARCHIVE_SEARCH = False`` turns search off; ``NEWSARCHIVE_LUNR_JS`` is the path of
+lunr.min.js when ``node_modules`` is not next to the project.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+
+from .text import html_to_text
+from .writer import SearchDoc, write_index
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parents[3]
+EXCERPT_CHARS = 160
+
+_articles: dict[int, list[Any]] = {}
+
+
+def _enabled(settings: dict[str, Any]) -> bool:
+    return bool(settings.get("NEWSARCHIVE_SEARCH", True))
+
+
+def add_search_page(pelican: Any) -> None:
+    """Render ``search.html`` as a direct template when the theme provides it."""
+    settings = pelican.settings
+    if not _enabled(settings):
+        return
+    if (Path(settings["THEME"]) / "templates" / "search.html").is_file():
+        templates = list(settings.get("DIRECT_TEMPLATES", []))
+        if "search" not in templates:
+            settings["DIRECT_TEMPLATES"] = [*templates, "search"]
+
+
+def remember_articles(generator: Any) -> None:
+    """Keep the article generator's articles for :func:`write_search_index`."""
+    _articles[id(generator.settings)] = list(generator.articles)
+
+
+def search_doc(article: Any) -> SearchDoc:
+    """What the index needs from one Pelican article."""
+    source = getattr(article, "source", "") or ""
+    authors = [str(a) for a in getattr(article, "authors", None) or []]
+    column = getattr(article, "column", "") or ""
+    tags = [str(t) for t in getattr(article, "tags", None) or []]
+    summary = html.unescape(html_to_text(str(getattr(article, "summary", "") or "")))
+    return SearchDoc(
+        title=html.unescape(str(article.title)),
+        text=html_to_text(article.content or ""),
+        url=article.url,
+        date=article.date.strftime("%Y-%m-%d"),
+        excerpt=summary[:EXCERPT_CHARS],
+        publisher=source,
+        publisher_key=getattr(article, "source_key", "") or source,
+        tags=tags,
+        extra=" ".join([source, column, *authors]),
+    )
+
+
+def lunr_js(settings: dict[str, Any]) -> Path | None:
+    """Where lunr.min.js (npm package lunr) is."""
+    configured = settings.get("NEWSARCHIVE_LUNR_JS")
+    candidates = [Path(configured)] if configured else []
+    candidates += [ROOT / "node_modules/lunr/lunr.min.js", Path("node_modules/lunr/lunr.min.js")]
+    return next((p for p in candidates if p.is_file()), None)
+
+
+def write_search_index(pelican: Any) -> None:
+    """Write ``output/search/``: the index and lunr.min.js."""
+    settings = pelican.settings
+    articles = _articles.pop(id(settings), None)
+    if not _enabled(settings) or articles is None:
+        return
+    start = time.perf_counter()
+    out = Path(pelican.output_path) / "search"
+    if out.exists():
+        shutil.rmtree(out)
+    articles = sorted(articles, key=lambda a: (a.date, a.url))
+    stats = write_index([search_doc(a) for a in articles], out)
+    lunr = lunr_js(settings)
+    if lunr is None:
+        log.error("newsarchive search: node_modules/lunr/lunr.min.js not found (run npm ci)")
+    else:
+        shutil.copyfile(lunr, out / "lunr.min.js")
+    log.info(
+        "newsarchive search: %d articles, %d terms in %d shards, %d files, %.1f MB in %.1f s",
+        stats.docs, stats.terms, stats.shards, stats.files, stats.bytes / 1e6,
+        time.perf_counter() - start,
+    )  # fmt: skip
+
+
+def register() -> None:
+    """Connect the search glue to Pelican's signals."""
+    signals.initialized.connect(add_search_page)
+    signals.article_generator_finalized.connect(remember_articles)
+    signals.finalized.connect(write_search_index)

@@ -1,0 +1,152 @@
+"""Write a site's search index: meta, term shards and document chunks under ``output/search/``.
+
+Every file is a script ``naSearch.put("name", data);`` so the browser can load it with a
+``<script>`` element, which works from ``file://`` as well as over HTTP.
+
+- ``meta.js``: document count, fields, each shard's first term, publishers, years, tags, the
+  Traditional → Simplified folding map (only characters whose target occurs in the index);
+- ``s/<n>.js``: term shards (:mod:`.shards`);
+- ``d/<n>.js``: ``DOC_CHUNK`` documents each (title, URL, date, excerpt, publisher, tags), loaded
+  for the results shown.
+
+Document ids are positions in the list given, which the caller sorts by date, so "newest first"
+is "highest id first" and a year is a range of ids.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .folding import browser_map, folder
+from .lunr_index import build_model
+from .shards import LAST, MORE, encode_ids, split_shards
+from .tokenizer import tokenize
+
+FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("body", 1.0))
+SHARD_BYTES = 24_000
+DOC_CHUNK = 4
+FORMAT = 1
+
+
+@dataclass
+class SearchDoc:
+    """What the index needs from one article."""
+
+    title: str
+    text: str
+    url: str
+    date: str  # YYYY-MM-DD, in the site's time zone
+    excerpt: str = ""
+    publisher: str = ""  # display name
+    publisher_key: str = ""
+    tags: list[str] = field(default_factory=list)
+    extra: str = ""  # other searchable words: publisher, column, authors
+
+
+@dataclass
+class IndexStats:
+    """Figures about a written index."""
+
+    docs: int
+    terms: int
+    shards: int
+    files: int
+    bytes: int
+    seconds: float
+
+
+def _script(name: str, data_json: str) -> str:
+    return f'naSearch.put("{name}",{data_json});\n'
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def doc_fields(doc: SearchDoc) -> tuple[str, str]:
+    """The text of each indexed field (``FIELDS`` order)."""
+    body = "\n".join([doc.text, doc.extra, " ".join(doc.tags)])
+    return doc.title, body
+
+
+def write_index(
+    docs: Sequence[SearchDoc],
+    out: Path,
+    *,
+    shard_bytes: int = SHARD_BYTES,
+    doc_chunk: int = DOC_CHUNK,
+) -> IndexStats:
+    """Write the search index of ``docs`` (ids = positions) into the directory ``out``."""
+    start = time.perf_counter()
+    table = folder()
+    token_lists = [[tokenize(text, table) for text in doc_fields(d)] for d in docs]
+    model = build_model(token_lists, FIELDS)
+    del token_lists
+
+    (out / "s").mkdir(parents=True, exist_ok=True)
+    (out / "d").mkdir(parents=True, exist_ok=True)
+    written = 0
+    files = 0
+
+    def write(name: str, data_json: str) -> None:
+        nonlocal written, files
+        text = _script(name, data_json)
+        (out / f"{name}.js").write_text(text, "utf-8")
+        written += len(text.encode())
+        files += 1
+
+    firsts: list[str] = []
+    for n, shard in enumerate(split_shards(model, shard_bytes)):
+        firsts.append(shard.first if n else "")
+        write(f"s/{n}", "[" + ",".join(shard.entries) + "]")
+
+    publishers: dict[str, int] = {}
+    tags: dict[str, list[int]] = {}
+    years: dict[str, list[list[int]]] = {}
+    pub_codes: list[str] = []
+    chunk: list[list] = []
+    for i, d in enumerate(docs):
+        p = publishers.setdefault(d.publisher_key or d.publisher, len(publishers))
+        pub_codes.append((LAST + MORE)[p] if p < 64 else "_")
+        year = d.date[:4]
+        ranges = years.setdefault(year, [])
+        if ranges and ranges[-1][1] == i:
+            ranges[-1][1] = i + 1
+        else:
+            ranges.append([i, i + 1])
+        for t in d.tags:
+            tags.setdefault(t, []).append(i)
+        chunk.append([d.title, d.url, d.date, d.excerpt, p, d.tags])
+        if len(chunk) == doc_chunk or i == len(docs) - 1:
+            write(f"d/{i // doc_chunk}", _dumps(chunk))
+            chunk = []
+    names = {d.publisher_key or d.publisher: d.publisher for d in docs}
+
+    index_chars = {ch for term in model.ordinals for ch in term}
+    fold = browser_map(index_chars)
+    meta = {
+        "format": FORMAT,
+        "lunr": "2.3.9",
+        "n": model.n_docs,
+        "fields": [[name, boost] for name, boost in FIELDS],
+        "shards": firsts,
+        "docChunk": doc_chunk,
+        "publishers": [[key, names[key]] for key in publishers],
+        "pub": "".join(pub_codes),
+        "years": years,
+        "tags": [[t, encode_ids(ids)] for t, ids in sorted(tags.items())],
+        "fold": "".join(t + s for t, s in fold.items()),
+    }
+    write("meta", _dumps(meta))
+    return IndexStats(
+        docs=model.n_docs,
+        terms=len(model.ordinals),
+        shards=len(firsts),
+        files=files,
+        bytes=written,
+        seconds=time.perf_counter() - start,
+    )

@@ -1,0 +1,93 @@
+// Equivalence proof, run by tests/test_search_index.py:
+//   node tests/search/equivalence.js job.json
+// job.json: {indexDir, docs: [[title, body], ...], queries: [...], pythonMonolithic: path}
+// Builds the monolithic index with lunr.js 2.3.9's own Builder (the shared tokenizer as its
+// tokenizer, no other pipeline), then for every query compares lunr.js on it with the sharded
+// engine (the browser's code) on the index written by Python. Prints a JSON report.
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const lunr = require("lunr");
+const tokenizer = require("../../theme/static/js/search-tokenizer.js");
+const engineLib = require("../../theme/static/js/search-engine.js");
+
+function fileLoader(dir, bytes) {
+  return (name) => {
+    const file = path.join(dir, name + ".js");
+    const code = fs.readFileSync(file, "utf8");
+    if (bytes) bytes[name] = Buffer.byteLength(code);
+    let data;
+    new Function("naSearch", code)({ put: (n, d) => { if (n === name) data = d; } });
+    return data;
+  };
+}
+
+function buildMonolithic(docs, meta) {
+  const fold = engineLib.parseFold(meta.fold);
+  return lunr(function () {
+    this.pipeline.reset();
+    this.searchPipeline.reset();
+    this.tokenizer = (obj) =>
+      obj == null ? [] : tokenizer.tokenize(String(obj), fold).map((t) => new lunr.Token(t, {}));
+    this.ref("id");
+    for (const [name, boost] of meta.fields) this.field(name, { boost });
+    docs.forEach((fields, id) => {
+      const doc = { id: String(id) };
+      meta.fields.forEach(([name], k) => { doc[name] = fields[k]; });
+      this.add(doc);
+    });
+  });
+}
+
+function sameScore(a, b) {
+  return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+}
+
+async function main() {
+  const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+  const engine = engineLib.createEngine(fileLoader(job.indexDir));
+  const meta = await engine.meta();
+  const mono = buildMonolithic(job.docs, meta);
+  const report = { queries: 0, withResults: 0, results: 0, identicalScores: 0, mismatches: [] };
+
+  // 1. Python's weights and ordinals == lunr.js Builder's (the whole serialised index).
+  const python = JSON.parse(fs.readFileSync(job.pythonMonolithic, "utf8"));
+  const builder = JSON.parse(JSON.stringify(mono));
+  report.serialisedIndexEqual = JSON.stringify(python) === JSON.stringify(builder);
+  if (!report.serialisedIndexEqual) {
+    report.terms = [python.invertedIndex.length, builder.invertedIndex.length];
+    for (let i = 0; i < builder.invertedIndex.length; i++) {
+      if (JSON.stringify(python.invertedIndex[i]) !== JSON.stringify(builder.invertedIndex[i])) {
+        report.firstTermDiff = [python.invertedIndex[i], builder.invertedIndex[i]];
+        break;
+      }
+    }
+    for (let i = 0; i < builder.fieldVectors.length; i++) {
+      if (JSON.stringify(python.fieldVectors[i]) !== JSON.stringify(builder.fieldVectors[i])) {
+        report.firstVectorDiff = [python.fieldVectors[i], builder.fieldVectors[i]];
+        break;
+      }
+    }
+  }
+
+  // 2. Every query: same refs, same order, same scores.
+  for (const q of job.queries) {
+    const rewritten = engineLib.rewriteQuery(q, meta.foldMap, meta.fieldNames);
+    const expected = engineLib.runQuery(mono, rewritten);
+    const got = (await engine.search(q)).results;
+    report.queries++;
+    if (expected.length) report.withResults++;
+    report.results += expected.length;
+    const a = expected.map((r) => [r.ref, r.score, r.all]);
+    const b = got.map((r) => [r.ref, r.score, r.all]);
+    let ok = a.length === b.length;
+    for (let i = 0; ok && i < a.length; i++) {
+      ok = a[i][0] === b[i][0] && a[i][2] === b[i][2] && sameScore(a[i][1], b[i][1]);
+      if (ok && a[i][1] === b[i][1]) report.identicalScores++;
+    }
+    if (!ok) report.mismatches.push({ q, lunr: rewritten.and, expected: a.slice(0, 5), got: b.slice(0, 5) });
+  }
+  process.stdout.write(JSON.stringify(report) + "\n");
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

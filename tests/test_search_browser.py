@@ -1,0 +1,101 @@
+"""Search end to end in Chromium, from file:// and over HTTP: type in the header box, see the
+expected article, follow it; the results page with filters, highlighting and keyboard."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from browser_support import open_page, screenshot
+
+pytest_plugins = ["browser_support"]
+
+QUERY = "马丘比丘"  # only in the RFI article about a Japanese tourist in Peru
+TITLE = "秘鲁特准进入马丘比丘"
+
+
+def _bases(built_site, site_server):
+    return {"file": built_site.as_uri() + "/", "http": site_server}
+
+
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_header_box_finds_and_opens_an_article(chromium, built_site, site_server, scheme):
+    base = _bases(built_site, site_server)[scheme]
+    blocked: list[str] = []
+    page = open_page(chromium, base + "tags/index.html", blocked=blocked)
+    loaded: list[str] = []
+    page.on("request", lambda r: loaded.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.wait_for_load_state("load")
+    assert not [u for u in loaded if "/search/" in u], "nothing loads before the box is used"
+
+    page.click("#site-search-q")
+    page.keyboard.type(QUERY)
+    option = page.locator("#site-search-list li[role=option]").first
+    option.wait_for(timeout=15000)
+    assert TITLE in option.inner_text()
+    assert option.locator("mark").first.inner_text() == QUERY
+    assert any("/search/meta.js" in u for u in loaded)
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#site-search-q", "aria-activedescendant") == "site-search-opt-0"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/articles/rfi-" in page.url
+    assert TITLE in page.locator("h1").first.inner_text()
+    assert not errors and not [b for b in blocked if not b.startswith("image ")]
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_results_page(chromium, built_site, site_server, scheme):
+    base = _bases(built_site, site_server)[scheme]
+    page = open_page(chromium, base + "search.html?q=" + quote("香港國安法"))
+    page.wait_for_selector("html[data-search-done]", timeout=15000)
+    status = page.inner_text("#search-status")
+    assert status.startswith("找到 "), status
+    results = page.locator("#search-results li.search-result")
+    first = results.first
+    assert "香港" in first.inner_text()
+    assert first.locator("mark").count() >= 1  # Traditional query, Simplified text highlighted
+    assert page.input_value("#search-page-q") == "香港國安法"
+    # filter by publisher: the count and every result follow
+    options = page.locator("#search-source option")
+    assert options.count() >= 2
+    value = options.nth(1).get_attribute("value")
+    page.select_option("#search-source", value)
+    page.wait_for_function(
+        "document.querySelectorAll('#search-results li.search-result').length > 0"
+    )
+    publisher = options.nth(1).inner_text().rsplit(" (", 1)[0]
+    metas = page.locator("#search-results .search-result-meta").all_inner_texts()
+    assert metas and all(m.startswith(publisher) for m in metas)
+    # order by date, newest first
+    page.select_option("#search-order", "newest")
+    page.wait_for_timeout(300)
+    dates = page.locator("#search-results li.search-result:not(.search-result-partial) time")
+    values = dates.evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+    assert values == sorted(values, reverse=True)
+    # keyboard: from the box to the results
+    page.focus("#search-page-q")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.className") == "search-result-title"
+    screenshot(page, f"search-results-{scheme}")
+    page.context.close()
+
+
+def test_results_page_empty_states(chromium, built_site):
+    page = open_page(chromium, built_site.as_uri() + "/search.html")
+    page.wait_for_selector("#search-empty:not([hidden]) .search-empty-start:not([hidden])")
+    page.fill("#search-page-q", "qqzzxxj 犇猋")
+    page.wait_for_selector("#search-empty:not([hidden]) .search-empty-none:not([hidden])")
+    assert "没有找到" in page.inner_text("#search-status")
+    page.context.close()
+
+
+def test_results_page_without_javascript(chromium, built_site):
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(built_site.as_uri() + "/search.html?q=x")
+    assert "搜索需要 JavaScript" in page.inner_text("main")
+    context.close()

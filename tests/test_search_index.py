@@ -1,0 +1,145 @@
+"""The sharded search index: equivalence with monolithic lunr.js, recall, folding, and the build.
+
+Runs the browser's own engine code (theme/static/js/search-engine.js) in Node.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from newsarchive.language import to_traditional
+from newsarchive.search.folding import folder
+from newsarchive.search.lunr_index import build_model, to_lunr_json
+from newsarchive.search.shards import decode_numbers, encode_ids, encode_numbers
+from newsarchive.search.tokenizer import _tables, normalize, tokenize
+from newsarchive.search.writer import FIELDS, SearchDoc, doc_fields, write_index
+from search.corpus import queries, resampled, sample_articles
+
+ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["browser_support"]
+
+
+def node(script: str, job: dict, tmp: Path) -> dict:
+    path = tmp / f"{script}.json"
+    path.write_text(json.dumps(job, ensure_ascii=False), "utf-8")
+    result = subprocess.run(
+        [shutil.which("node") or "node", str(ROOT / "tests" / "search" / script), str(path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[list[SearchDoc], Path]:
+    docs = resampled(320)
+    out = tmp_path_factory.mktemp("search-index")
+    write_index(docs, out, shard_bytes=6000)  # small shards: many shard boundaries to cross
+    return docs, out
+
+
+def test_number_code_round_trips():
+    numbers = [0, 1, 31, 32, 1023, 1024, 32767, 32768, 10**9]
+    assert decode_numbers(encode_numbers(numbers)) == numbers
+    assert decode_numbers(encode_ids([3, 4, 40])) == [3, 1, 36]
+
+
+def test_sharded_search_equals_monolithic_lunr_js(corpus, tmp_path):
+    docs, index = corpus
+    assert len(docs) >= 300
+    qs = queries(docs)
+    assert len(qs) >= 100
+    model = build_model([[tokenize(t, folder()) for t in doc_fields(d)] for d in docs], FIELDS)
+    mono = tmp_path / "mono.json"
+    mono.write_text(json.dumps(to_lunr_json(model), ensure_ascii=False, separators=(",", ":")))
+    job = {
+        "indexDir": str(index),
+        "docs": [list(doc_fields(d)) for d in docs],
+        "queries": qs,
+        "pythonMonolithic": str(mono),
+    }
+    report = node("equivalence.js", job, tmp_path)
+    # Python's weights and term ordinals are exactly lunr.js Builder's, for the whole index…
+    assert report["serialisedIndexEqual"], report
+    # …and every query gives the same documents, order and scores as lunr.js on that index.
+    assert report["mismatches"] == []
+    assert report["queries"] == len(qs) and report["withResults"] >= 100
+    assert report["results"] > 1000
+
+
+def _word_char(ch: str) -> bool:
+    m = _tables().runs.fullmatch(ch)
+    return bool(m and m.group(2))
+
+
+def contains(text: str, needle: str) -> bool:
+    """``needle`` occurs in ``text``, not inside a longer Latin-script word."""
+    start = 0
+    while (i := text.find(needle, start)) >= 0:
+        before = text[i - 1] if i else " "
+        after = text[i + len(needle)] if i + len(needle) < len(text) else " "
+        if not (_word_char(needle[0]) and _word_char(before)) and not (
+            _word_char(needle[-1]) and _word_char(after)
+        ):
+            return True
+        start = i + 1
+    return False
+
+
+def check_recall(docs: list[SearchDoc], index: Path, qs: list[str], tmp: Path) -> int:
+    plain = [q for q in qs if not re.search(r"[+\-*:^~]", q)]
+    traditional = {q: to_traditional(q) for q in plain}
+    results = node(
+        "run_queries.js",
+        {"indexDir": str(index), "queries": plain + list(traditional.values())},
+        tmp,
+    )
+    fold = folder()
+    texts = [normalize("\n".join(doc_fields(d)), fold) for d in docs]
+    checked = 0
+    for q in plain:
+        parts = [normalize(p, fold) for p in q.split()]
+        parts = [p for p in parts if p.strip()]
+        expected = {i for i, t in enumerate(texts) if all(contains(t, p) for p in parts)}
+        got = {ref for ref, _, _ in results[q]}
+        assert expected <= got, (q, sorted(expected - got)[:10])
+        # the articles containing every word come first
+        all_refs = {ref for ref, _, every in results[q] if every}
+        assert expected <= all_refs, q
+        assert results[traditional[q]] == results[q], (q, traditional[q])
+        checked += bool(expected)
+    return checked
+
+
+def test_recall_and_folding_on_resampled_corpus(corpus, tmp_path):
+    docs, index = corpus
+    assert check_recall(docs, index, queries(docs), tmp_path) >= 80
+
+
+def test_recall_on_sample_articles(tmp_path):
+    docs = sample_articles()
+    write_index(docs, tmp_path / "index")
+    qs = queries(docs, n=80, seed=3)
+    assert check_recall(docs, tmp_path / "index", qs, tmp_path) >= 50
+
+
+def test_build_writes_the_index(built_site):
+    search = built_site / "search"
+    meta_js = (search / "meta.js").read_text("utf-8")
+    meta = json.loads(meta_js[meta_js.index(",") + 1 : meta_js.rindex(")")])
+    articles = list((built_site / "articles").glob("*.html"))
+    assert meta["n"] == len(articles) == 51
+    assert len(meta["pub"]) == 51 and len(meta["publishers"]) == 7
+    assert meta["tags"], "the sample build has tags"
+    assert (search / "lunr.min.js").read_bytes().startswith(b"/**\n * lunr - http://lunrjs.com")
+    assert len(list((search / "s").glob("*.js"))) == len(meta["shards"])
+    page = (built_site / "search.html").read_text("utf-8")
+    assert "<noscript>" in page and 'id="search-page"' in page
+    index_html = (built_site / "index.html").read_text("utf-8")
+    assert 'src="./theme/js/search-box.js" data-root="./"' in index_html
+    assert "lunr" not in index_html  # nothing but the tiny box script until it is used

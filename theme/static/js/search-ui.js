@@ -1,0 +1,359 @@
+/* newsarchive search UI: the header box's results-as-you-type list and the results page
+ * (search.html?q=…) with highlighting, filters (publisher, year, tag), ordering, paging and
+ * keyboard navigation. Needs lunr, naSearchTokenizer and naSearchEngine loaded first. */
+(function (root) {
+  "use strict";
+  var Engine = root.naSearchEngine, Tok = root.naSearchTokenizer;
+  var engines = {};
+  var PAGE = 20, BOX_RESULTS = 8, DEBOUNCE_MS = 120;
+
+  function engineFor(base) {
+    return engines[base] || (engines[base] = Engine.createEngine(Engine.scriptLoader(base)));
+  }
+
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function debounce(fn, ms) {
+    var t = null;
+    return function () {
+      var args = arguments, self = this;
+      clearTimeout(t);
+      t = setTimeout(function () { fn.apply(self, args); }, ms);
+    };
+  }
+
+  /** What to mark: the rewritten query's positive terms, by kind. */
+  function marks(rewritten) {
+    var m = { bigrams: Object.create(null), exact: Object.create(null), prefixes: [] };
+    rewritten.clauses.forEach(function (c) {
+      if (c.presence === "-") return;
+      if (/\*$/.test(c.term)) m.prefixes.push(c.term.slice(0, -1));
+      else if (Array.from(c.term).length === 2 && Tok.isCJK(c.term.codePointAt(0))) m.bigrams[c.term] = true;
+      else m.exact[c.term] = true;
+    });
+    return m;
+  }
+
+  /** `text` as HTML with the query's matches in <mark>. Characters are normalised one by one
+   * (NFKC, case, Traditional → Simplified) so offsets map back to the original text. */
+  function highlight(text, rewritten, fold) {
+    text = String(text || "");
+    if (!rewritten || !rewritten.clauses.length) return esc(text);
+    var m = marks(rewritten);
+    var chars = Array.from(text), norm = "", owner = [];
+    chars.forEach(function (ch, i) {
+      var n = Tok.normalize(ch, fold);
+      norm += n;
+      for (var k = 0; k < n.length; k++) owner.push(i);
+    });
+    var on = new Array(chars.length).fill(false);
+    function mark(start, end) { for (var k = start; k < end; k++) on[owner[k]] = true; }
+    Tok.runs(norm).forEach(function (r) {
+      var cs = r.chars, offs = [], pos = r.start, j;
+      for (j = 0; j < cs.length; j++) { offs.push(pos); pos += cs[j].length; }
+      offs.push(pos);
+      if (r.cjk) {
+        for (j = 0; j < cs.length; j++) {
+          if (j + 1 < cs.length && m.bigrams[cs[j] + cs[j + 1]]) mark(offs[j], offs[j + 2]);
+          if (m.exact[cs[j]]) mark(offs[j], offs[j + 1]);
+          var rest = cs.slice(j).join("");
+          for (var p = 0; p < m.prefixes.length; p++) {
+            var pre = m.prefixes[p];
+            if (rest.lastIndexOf(pre, 0) === 0) mark(offs[j], offs[j] + pre.length);
+          }
+        }
+      } else {
+        var word = cs.join(""), stem = /^[a-z]+$/.test(word) ? Tok.stemWord(word) : word;
+        var hit = m.exact[stem] || m.exact[word] || m.prefixes.some(function (pre) {
+          return word.lastIndexOf(pre, 0) === 0;
+        });
+        if (hit) mark(r.start, r.end);
+      }
+    });
+    var out = "", open = false;
+    chars.forEach(function (ch, i) {
+      if (on[i] && !open) { out += "<mark>"; open = true; }
+      if (!on[i] && open) { out += "</mark>"; open = false; }
+      out += esc(ch);
+    });
+    return out + (open ? "</mark>" : "");
+  }
+
+  function docLink(base, doc) { return base + doc.url; }
+
+  /** A result as HTML (title link, publisher and date, excerpt), matches highlighted. */
+  function resultHtml(doc, rewritten, fold, base, extra) {
+    var pub = doc.publisher ? doc.publisher[1] : "";
+    return '<a class="search-result-title" href="' + esc(docLink(base, doc)) + '"' + (extra || "") + ">" +
+      highlight(doc.title, rewritten, fold) + "</a>" +
+      '<p class="search-result-meta">' + esc(pub) + (pub ? " · " : "") +
+      '<time datetime="' + esc(doc.date) + '">' + esc(doc.date) + "</time></p>" +
+      '<p class="search-result-excerpt">' + highlight(doc.excerpt, rewritten, fold) + "</p>";
+  }
+
+  var STYLE = ".search-box-list{position:absolute;z-index:50;background:Canvas;color:CanvasText;" +
+    "border:1px solid GrayText;max-width:36rem;width:max-content;min-width:16rem;margin:0;padding:0;" +
+    "list-style:none;box-shadow:0 4px 12px rgba(0,0,0,.2)}" +
+    ".search-box-list li{padding:.4rem .6rem}.search-box-list li[aria-selected=true]{outline:2px solid Highlight}" +
+    ".search-box-list .search-result-excerpt{display:none}.search-box-list p{margin:0;font-size:.85em}" +
+    "mark{background:#ffe58a;color:inherit}";
+
+  function addStyle() {
+    if (document.getElementById("na-search-style")) return;
+    var s = document.createElement("style");
+    s.id = "na-search-style";
+    s.textContent = STYLE;
+    document.head.appendChild(s);
+  }
+
+  /** Results as you type under the header box; arrows choose, Enter opens, Esc closes. */
+  function attachBox(input, base) {
+    if (input.naSearchAttached) return;
+    input.naSearchAttached = true;
+    addStyle();
+    var engine = engineFor(base), seq = 0, active = -1;
+    var list = document.createElement("ul");
+    list.id = "site-search-list";
+    list.className = "search-box-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "搜索结果");
+    list.hidden = true;
+    input.insertAdjacentElement("afterend", list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("autocomplete", "off");
+
+    function options() { return list.querySelectorAll("li"); }
+    function setActive(i) {
+      var opts = options();
+      active = opts.length ? (i + opts.length) % opts.length : -1;
+      opts.forEach(function (o, k) { o.setAttribute("aria-selected", k === active ? "true" : "false"); });
+      if (active >= 0) input.setAttribute("aria-activedescendant", opts[active].id);
+      else input.removeAttribute("aria-activedescendant");
+    }
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      setActive(-1);
+    }
+    function searchUrl(q) { return base + "search.html?q=" + encodeURIComponent(q); }
+
+    var run = debounce(function () {
+      var q = input.value.trim(), mine = ++seq;
+      if (!q) { close(); return; }
+      engine.search(q).then(function (found) {
+        var top = found.results.slice(0, BOX_RESULTS).map(function (r) { return +r.ref; });
+        return engine.docs(top).then(function (docs) {
+          if (mine !== seq) return;
+          var html = top.map(function (ref, i) {
+            return '<li role="option" id="site-search-opt-' + i + '">' +
+              resultHtml(docs[ref], found.rewritten, found.meta.foldMap, base, ' tabindex="-1"') + "</li>";
+          }).join("");
+          html += '<li role="option" id="site-search-opt-all"><a href="' + esc(searchUrl(q)) +
+            '" tabindex="-1">' + (found.results.length ? "全部 " + found.results.length + " 条结果 →" :
+              "没有找到“" + esc(q) + "”，打开搜索页 →") + "</a></li>";
+          list.innerHTML = html;
+          list.hidden = false;
+          input.setAttribute("aria-expanded", "true");
+          setActive(-1);
+          document.documentElement.setAttribute("data-search-done", String(mine));
+        });
+      }).catch(function (e) {
+        if (mine === seq) { list.innerHTML = "<li>搜索出错：" + esc(e.message) + "</li>"; list.hidden = false; }
+      });
+    }, DEBOUNCE_MS);
+
+    input.addEventListener("input", run);
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); setActive(active + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); setActive(active - 1); }
+      else if (e.key === "Escape") { close(); }
+      else if (e.key === "Enter" && active >= 0) {
+        e.preventDefault();
+        root.location.href = options()[active].querySelector("a").href;
+      }
+    });
+    document.addEventListener("click", function (e) {
+      if (e.target !== input && !list.contains(e.target)) close();
+    });
+    if (input.value.trim()) run();
+  }
+
+  /* ---- the results page ---- */
+
+  function yearsOf(meta) {
+    if (!meta.yearOf) {
+      meta.yearOf = new Array(meta.n);
+      Object.keys(meta.years).forEach(function (y) {
+        meta.years[y].forEach(function (r) { for (var i = r[0]; i < r[1]; i++) meta.yearOf[i] = y; });
+      });
+    }
+    return meta.yearOf;
+  }
+
+  function tagsOf(meta) {
+    if (!meta.tagSets) {
+      meta.tagSets = meta.tags.map(function (t) {
+        var set = Object.create(null);
+        Engine.decodeIds(t[1]).forEach(function (id) { set[id] = true; });
+        return [t[0], set];
+      });
+    }
+    return meta.tagSets;
+  }
+
+  function fillSelect(select, allLabel, entries, value) {
+    select.innerHTML = '<option value="">' + esc(allLabel) + "</option>" + entries.map(function (e) {
+      return '<option value="' + esc(e[0]) + '"' + (e[0] === value ? " selected" : "") + ">" +
+        esc(e[1]) + " (" + e[2] + ")</option>";
+    }).join("");
+    select.value = value || "";
+  }
+
+  function initPage(page) {
+    addStyle();
+    var base = page.getAttribute("data-root") || "./";
+    var engine = engineFor(base);
+    var $ = function (id) { return document.getElementById(id); };
+    var input = $("search-page-q"), status = $("search-status"), list = $("search-results");
+    var more = $("search-more"), controls = $("search-controls"), empty = $("search-empty");
+    var sel = { source: $("search-source"), year: $("search-year"), tag: $("search-tag"), order: $("search-order") };
+    var params = new URLSearchParams(root.location.search);
+    input.value = params.get("q") || "";
+    ["source", "year", "tag", "order"].forEach(function (k) { sel[k].value = params.get(k) || ""; });
+    var state = { seq: 0, shown: 0, rows: [], found: null };
+
+    function setUrl() {
+      var p = new URLSearchParams();
+      if (input.value.trim()) p.set("q", input.value.trim());
+      ["source", "year", "tag", "order"].forEach(function (k) { if (sel[k].value) p.set(k, sel[k].value); });
+      var qs = p.toString();
+      try { root.history.replaceState(null, "", (qs ? "?" + qs : root.location.pathname.split("/").pop())); } catch (e) { /* file:// */ }
+    }
+
+    function showPage() {
+      var slice = state.rows.slice(state.shown, state.shown + PAGE), mine = state.seq, found = state.found;
+      return engine.docs(slice.map(function (r) { return r.ref; })).then(function (docs) {
+        if (mine !== state.seq) return;
+        slice.forEach(function (r, i) {
+          var li = document.createElement("li");
+          li.className = "search-result" + (r.all ? "" : " search-result-partial");
+          if (!r.all && (state.shown + i === 0 || state.rows[state.shown + i - 1].all)) {
+            var note = document.createElement("li");
+            note.className = "search-partial-note";
+            note.textContent = "以下结果只包含部分词语：";
+            list.appendChild(note);
+          }
+          li.innerHTML = resultHtml(docs[r.ref], found.rewritten, found.meta.foldMap, base);
+          list.appendChild(li);
+        });
+        state.shown += slice.length;
+        more.hidden = state.shown >= state.rows.length;
+        document.documentElement.setAttribute("data-search-done", String(mine));
+      });
+    }
+
+    function render() {
+      var found = state.found, meta = found.meta, years = yearsOf(meta), tags = tagsOf(meta);
+      var counts = { source: {}, year: {}, tag: {} };
+      found.results.forEach(function (r) {
+        var ref = +r.ref, p = meta.publishers[Engine.publisherIndex(meta, ref)];
+        counts.source[p[0]] = (counts.source[p[0]] || 0) + 1;
+        counts.year[years[ref]] = (counts.year[years[ref]] || 0) + 1;
+        tags.forEach(function (t) { if (t[1][ref]) counts.tag[t[0]] = (counts.tag[t[0]] || 0) + 1; });
+      });
+      fillSelect(sel.source, "全部来源", meta.publishers.filter(function (p) { return counts.source[p[0]]; })
+        .map(function (p) { return [p[0], p[1], counts.source[p[0]]]; }), sel.source.value);
+      fillSelect(sel.year, "全部年份", Object.keys(counts.year).sort().reverse()
+        .map(function (y) { return [y, y, counts.year[y]]; }), sel.year.value);
+      fillSelect(sel.tag, "全部标签", tags.filter(function (t) { return counts.tag[t[0]]; })
+        .map(function (t) { return [t[0], t[0], counts.tag[t[0]]]; }), sel.tag.value);
+      sel.tag.parentNode.hidden = !tags.length;
+      var tagSet = null;
+      tags.forEach(function (t) { if (t[0] === sel.tag.value) tagSet = t[1]; });
+      var rows = found.results.map(function (r) { return { ref: +r.ref, score: r.score, all: r.all }; })
+        .filter(function (r) {
+          var p = meta.publishers[Engine.publisherIndex(meta, r.ref)];
+          return (!sel.source.value || p[0] === sel.source.value) &&
+            (!sel.year.value || years[r.ref] === sel.year.value) &&
+            (!sel.tag.value || (tagSet && tagSet[r.ref]));
+        });
+      if (sel.order.value === "newest" || sel.order.value === "oldest") {
+        var dir = sel.order.value === "newest" ? -1 : 1;
+        rows.sort(function (a, b) { return (b.all - a.all) || dir * (a.ref - b.ref); });
+      }
+      var nAll = rows.filter(function (r) { return r.all; }).length;
+      status.textContent = rows.length ? "找到 " + rows.length + " 篇文章" +
+        (nAll < rows.length ? "（" + nAll + " 篇包含全部词语）" : "") :
+        "没有找到包含“" + input.value.trim() + "”的文章。";
+      empty.hidden = rows.length > 0;
+      empty.querySelector(".search-empty-none").hidden = false;
+      empty.querySelector(".search-empty-start").hidden = true;
+      controls.hidden = found.results.length === 0;
+      list.innerHTML = "";
+      state.rows = rows;
+      state.shown = 0;
+      return showPage();
+    }
+
+    function run() {
+      var q = input.value.trim(), mine = ++state.seq;
+      setUrl();
+      if (!q) {
+        list.innerHTML = "";
+        status.textContent = "";
+        controls.hidden = true;
+        more.hidden = true;
+        empty.hidden = false;
+        empty.querySelector(".search-empty-none").hidden = true;
+        empty.querySelector(".search-empty-start").hidden = false;
+        return Promise.resolve();
+      }
+      status.textContent = "正在搜索…";
+      return engine.search(q).then(function (found) {
+        if (mine !== state.seq) return;
+        state.found = found;
+        return render();
+      }).catch(function (e) {
+        if (mine === state.seq) status.textContent = "搜索出错：" + e.message;
+      });
+    }
+
+    var runSoon = debounce(run, DEBOUNCE_MS);
+    input.addEventListener("input", runSoon);
+    page.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); run(); });
+    ["source", "year", "tag", "order"].forEach(function (k) {
+      sel[k].addEventListener("change", function () {
+        setUrl();
+        if (state.found) { state.seq++; render(); }
+      });
+    });
+    more.addEventListener("click", function () { showPage(); });
+
+    function links() { return Array.prototype.slice.call(list.querySelectorAll("a.search-result-title")); }
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" && links().length) { e.preventDefault(); links()[0].focus(); }
+    });
+    list.addEventListener("keydown", function (e) {
+      var ls = links(), i = ls.indexOf(document.activeElement);
+      if (i < 0) return;
+      if (e.key === "ArrowDown" && i + 1 < ls.length) { e.preventDefault(); ls[i + 1].focus(); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? ls[i - 1] : input).focus(); }
+      else if (e.key === "Escape") { input.focus(); }
+    });
+    page.classList.add("search-ready");
+    return run();
+  }
+
+  root.naSearchUI = { attachBox: attachBox, initPage: initPage, highlight: highlight, engineFor: engineFor };
+
+  var page = document.getElementById("search-page");
+  if (page) initPage(page);
+})(self);
