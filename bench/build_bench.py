@@ -26,7 +26,11 @@ from corpus import make_corpus
 from newsarchive.batch import Converter
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMON = ['THEME="simple"', "DELETE_OUTPUT_DIRECTORY=false"]
+COMMON = [
+    'THEME="simple"',
+    'DIRECT_TEMPLATES=["index","tags","categories","authors","archives"]',
+    "DELETE_OUTPUT_DIRECTORY=false",
+]
 
 
 def pelican(content: Path, output: Path, *overrides: str) -> dict[str, float]:

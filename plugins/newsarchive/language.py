@@ -9,7 +9,27 @@ import opencc
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_EN_STOP = frozenset(["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "was", "by", "it"])
+# Enough Han characters to tell the scripts apart.
+_SAMPLE = 2000
+_EN_STOP = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "with",
+        "as",
+        "was",
+        "by",
+        "it",
+    ]
+)
 
 
 @cache
@@ -29,7 +49,7 @@ def to_traditional(text: str) -> str:
 
 def detect_language(text: str) -> str:
     """``zh-Hant`` when the Han text is mostly Traditional, ``zh-Hans`` when Simplified, else ``en``/``und``."""
-    han = "".join(_HAN.findall(text))
+    han = "".join(_HAN.findall(text))[:_SAMPLE]
     words = _LATIN_WORD.findall(text)
     if len(han) >= max(10, len(words)):
         simplified = to_simplified(han)
