@@ -85,7 +85,8 @@ class Converter:
             else:
                 todo.append((data, path, self.settings))
         if len(todo) >= _MIN_PARALLEL and self.workers > 1:
-            context = multiprocessing.get_context("fork")
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
             with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
                 converted = list(pool.map(_convert, todo, chunksize=8))
         else:
