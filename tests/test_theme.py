@@ -66,8 +66,8 @@ def broken_links(output: Path) -> tuple[int, list[str]]:
         if url.startswith("/"):
             problems.append(f"{where} is root-relative")
             continue
-        if tag == "form":  # the search page may not exist yet; its path must still be a file
-            if not parts.path.endswith(".html"):
+        if tag == "form":  # "" submits to the page itself; otherwise a page, existing or not
+            if parts.path and not parts.path.endswith(".html"):
                 problems.append(f"{where} does not end in a file")
             continue
         target = (page.parent / unquote(parts.path)).resolve() if parts.path else page.resolve()

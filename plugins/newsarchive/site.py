@@ -94,6 +94,11 @@ def weight(count: int, most: int, steps: int = 5) -> int:
     return 1 + round((steps - 1) * math.log(count) / math.log(most))
 
 
+def popular(terms: dict[Any, list[Any]], limit: int = 16) -> list[tuple[Any, list[Any]]]:
+    """The ``limit`` terms with most articles (ties by slug), as (term, articles) pairs."""
+    return sorted(terms.items(), key=lambda item: (-len(item[1]), item[0].slug))[:limit]
+
+
 FILTERS = {"iso_time": iso_time, "show_time": show_time, "utc_offset": utc_offset, "weight": weight}
 
 
@@ -107,7 +112,8 @@ def order_articles(generator: Any) -> None:
 
 
 def annotate(generator: Any) -> None:
-    """Give every article ``older``/``newer``, ``captures`` and ``reading_minutes``."""
+    """Give every article ``older``/``newer``, ``captures`` and ``reading_minutes``; put the most
+    used tags in the context as ``popular_tags``."""
     articles = list(generator.articles)
     near = neighbours(articles)
     same_url = captures(articles)
@@ -115,6 +121,7 @@ def annotate(generator: Any) -> None:
         article.older, article.newer = near[id(article)]
         article.captures = same_url.get(id(article), [article])
         article.reading_minutes = reading_minutes(article._content or "")
+    generator.context["popular_tags"] = popular(generator.tags)
 
 
 def register() -> None:
