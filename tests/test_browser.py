@@ -4,6 +4,7 @@ the dark-mode toggle, print, small screens, keyboard and missing images."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from browser_support import ARTIFACTS, open_page, run_axe, screenshot
@@ -195,8 +196,11 @@ def test_print_shows_the_article_with_its_source(chromium, built_site, site_serv
     assert not page.locator(".site-search").is_visible()
     printed = page.locator(".print-source")
     assert printed.is_visible()
-    assert source_url in printed.inner_text() and "存档时间" in printed.inner_text()
+    text = printed.inner_text()
+    assert unquote(source_url) in text and "存档时间" in text
     assert _background(page) == "rgb(255, 255, 255)"  # dark mode does not print dark
+    label = page.locator(".article-facts dt").first
+    assert label.evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 0)"
     assert page.locator(".article-title").is_visible()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(ARTIFACTS / "article-print.pdf"))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from html import unescape
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pelican import signals
 
@@ -87,6 +88,12 @@ def utc_offset(value: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
+def readable_url(url: str) -> str:
+    """A URL as people read it: percent-escapes of non-ASCII text decoded (for print)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=unquote(parts.path), query=unquote(parts.query)))
+
+
 def weight(count: int, most: int, steps: int = 5) -> int:
     """A tag-cloud weight from 1 to ``steps``, on a log scale from 1 to ``most`` articles."""
     if most <= 1 or count <= 1:
@@ -99,7 +106,13 @@ def popular(terms: dict[Any, list[Any]], limit: int = 16) -> list[tuple[Any, lis
     return sorted(terms.items(), key=lambda item: (-len(item[1]), item[0].slug))[:limit]
 
 
-FILTERS = {"iso_time": iso_time, "show_time": show_time, "utc_offset": utc_offset, "weight": weight}
+FILTERS = {
+    "iso_time": iso_time,
+    "show_time": show_time,
+    "utc_offset": utc_offset,
+    "weight": weight,
+    "readable_url": readable_url,
+}
 
 
 def add_filters(generator: Any) -> None:
