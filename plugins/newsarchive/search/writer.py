@@ -3,8 +3,11 @@
 Every file is a script ``naSearch.put("name", data);`` so the browser can load it with a
 ``<script>`` element, which works from ``file://`` as well as over HTTP.
 
-- ``meta.js``: document count, fields, each shard's first term, publishers, years, tags, the
-  Traditional → Simplified folding map (only characters whose target occurs in the index);
+- ``meta.js``: document count, fields, each shard's first term, publishers (one character per
+  document), years (id ranges), which folding blocks exist;
+- ``f/<n>.js``: the Traditional → Simplified folding pairs of code points ``n << 8`` to
+  ``(n << 8) + 255`` whose target occurs in the index, loaded for the query's characters;
+- ``tags.js``: each tag's documents, loaded after the first results, for the tag filter;
 - ``s/<n>.js``: term shards (:mod:`.shards`);
 - ``d/<n>.js``: ``DOC_CHUNK`` documents each (title, URL, date, excerpt, publisher, tags), loaded
   for the results shown.
@@ -29,6 +32,7 @@ from .tokenizer import tokenize
 FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("body", 1.0))
 SHARD_BYTES = 24_000
 DOC_CHUNK = 4
+FOLD_BLOCK_BITS = 8  # the folding map is split by code point >> 8, loaded per query character
 FORMAT = 1
 
 
@@ -89,6 +93,7 @@ def write_index(
 
     (out / "s").mkdir(parents=True, exist_ok=True)
     (out / "d").mkdir(parents=True, exist_ok=True)
+    (out / "f").mkdir(parents=True, exist_ok=True)
     written = 0
     files = 0
 
@@ -138,10 +143,17 @@ def write_index(
         "publishers": [[key, names[key]] for key in publishers],
         "pub": "".join(pub_codes),
         "years": years,
-        "tags": [[t, encode_ids(ids)] for t, ids in sorted(tags.items())],
-        "fold": "".join(t + s for t, s in fold.items()),
+        "tags": len(tags),
+        "fold": sorted({ord(t) >> FOLD_BLOCK_BITS for t in fold}),
     }
     write("meta", _dumps(meta))
+    if tags:
+        write("tags", _dumps([[t, encode_ids(ids)] for t, ids in sorted(tags.items())]))
+    blocks: dict[int, list[str]] = {}
+    for t, s in fold.items():
+        blocks.setdefault(ord(t) >> FOLD_BLOCK_BITS, []).append(t + s)
+    for block, pairs in blocks.items():
+        write(f"f/{block}", _dumps("".join(pairs)))
     return IndexStats(
         docs=model.n_docs,
         terms=len(model.ordinals),

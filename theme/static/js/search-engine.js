@@ -220,7 +220,9 @@
     engine.meta = function () {
       if (!metaPromise) {
         metaPromise = get("meta").then(function (meta) {
-          meta.foldMap = parseFold(meta.fold);
+          meta.foldMap = Object.create(null);
+          meta.foldBlocks = Object.create(null);
+          meta.fold.forEach(function (b) { meta.foldBlocks[b] = true; });
           meta.fieldNames = meta.fields.map(function (f) { return f[0]; });
           return meta;
         });
@@ -228,9 +230,44 @@
       return metaPromise;
     };
 
+    /** Load the folding pairs for the characters of `text` into meta.foldMap. */
+    engine.foldFor = function (meta, text) {
+      var blocks = [];
+      Array.from(text.normalize("NFKC")).forEach(function (ch) {
+        var b = ch.codePointAt(0) >> 8;
+        if (meta.foldBlocks[b] && blocks.indexOf(b) < 0) blocks.push(b);
+      });
+      return Promise.all(blocks.map(function (b) { return get("f/" + b); })).then(function (parts) {
+        parts.forEach(function (pairs) {
+          var chars = Array.from(pairs);
+          for (var i = 0; i + 1 < chars.length; i += 2) meta.foldMap[chars[i]] = chars[i + 1];
+        });
+        return meta.foldMap;
+      });
+    };
+
+    /** Each tag's document ids: promise of [[name, {id: true}]] ([] when there are no tags). */
+    engine.tags = function () {
+      return engine.meta().then(function (meta) {
+        if (!meta.tags) return [];
+        return get("tags").then(function (tags) {
+          if (!meta.tagSets) {
+            meta.tagSets = tags.map(function (t) {
+              var set = Object.create(null);
+              decodeIds(t[1]).forEach(function (id) { set[id] = true; });
+              return [t[0], set];
+            });
+          }
+          return meta.tagSets;
+        });
+      });
+    };
+
     /** Rewrite, load shards, assemble, search: {query, rewritten, results, meta}. */
     engine.search = function (query) {
       return engine.meta().then(function (meta) {
+        return engine.foldFor(meta, String(query || "")).then(function () { return meta; });
+      }).then(function (meta) {
         var rewritten = rewriteQuery(query, meta.foldMap, meta.fieldNames);
         var terms = rewritten.clauses.map(function (c) { return c.term; });
         var shardIds = [];

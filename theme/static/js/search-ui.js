@@ -5,7 +5,7 @@
   "use strict";
   var Engine = root.naSearchEngine, Tok = root.naSearchTokenizer;
   var engines = {};
-  var PAGE = 20, BOX_RESULTS = 8, DEBOUNCE_MS = 120;
+  var PAGE = 10, BOX_RESULTS = 8, DEBOUNCE_MS = 120;
 
   function engineFor(base) {
     return engines[base] || (engines[base] = Engine.createEngine(Engine.scriptLoader(base)));
@@ -198,17 +198,6 @@
     return meta.yearOf;
   }
 
-  function tagsOf(meta) {
-    if (!meta.tagSets) {
-      meta.tagSets = meta.tags.map(function (t) {
-        var set = Object.create(null);
-        Engine.decodeIds(t[1]).forEach(function (id) { set[id] = true; });
-        return [t[0], set];
-      });
-    }
-    return meta.tagSets;
-  }
-
   function fillSelect(select, allLabel, entries, value) {
     select.innerHTML = '<option value="">' + esc(allLabel) + "</option>" + entries.map(function (e) {
       return '<option value="' + esc(e[0]) + '"' + (e[0] === value ? " selected" : "") + ">" +
@@ -260,22 +249,35 @@
       });
     }
 
+    function fillTags(found, tags) {
+      var counts = {};
+      found.results.forEach(function (r) {
+        tags.forEach(function (t) { if (t[1][r.ref]) counts[t[0]] = (counts[t[0]] || 0) + 1; });
+      });
+      fillSelect(sel.tag, "全部标签", tags.filter(function (t) { return counts[t[0]]; })
+        .map(function (t) { return [t[0], t[0], counts[t[0]]]; }), sel.tag.value);
+      sel.tag.parentNode.hidden = !found.meta.tags;
+    }
+
     function render() {
-      var found = state.found, meta = found.meta, years = yearsOf(meta), tags = tagsOf(meta);
-      var counts = { source: {}, year: {}, tag: {} };
+      var found = state.found, meta = found.meta, years = yearsOf(meta), tags = meta.tagSets || [];
+      if (meta.tags && !meta.tagSets) {
+        // tag document lists load after the first results (or before, when filtering by tag)
+        var mine = state.seq, wait = engine.tags();
+        if (sel.tag.value) return wait.then(function () { if (mine === state.seq) return render(); });
+        wait.then(function () { if (mine === state.seq) fillTags(found, meta.tagSets); });
+      }
+      var counts = { source: {}, year: {} };
       found.results.forEach(function (r) {
         var ref = +r.ref, p = meta.publishers[Engine.publisherIndex(meta, ref)];
         counts.source[p[0]] = (counts.source[p[0]] || 0) + 1;
         counts.year[years[ref]] = (counts.year[years[ref]] || 0) + 1;
-        tags.forEach(function (t) { if (t[1][ref]) counts.tag[t[0]] = (counts.tag[t[0]] || 0) + 1; });
       });
       fillSelect(sel.source, "全部来源", meta.publishers.filter(function (p) { return counts.source[p[0]]; })
         .map(function (p) { return [p[0], p[1], counts.source[p[0]]]; }), sel.source.value);
       fillSelect(sel.year, "全部年份", Object.keys(counts.year).sort().reverse()
         .map(function (y) { return [y, y, counts.year[y]]; }), sel.year.value);
-      fillSelect(sel.tag, "全部标签", tags.filter(function (t) { return counts.tag[t[0]]; })
-        .map(function (t) { return [t[0], t[0], counts.tag[t[0]]]; }), sel.tag.value);
-      sel.tag.parentNode.hidden = !tags.length;
+      fillTags(found, tags);
       var tagSet = null;
       tags.forEach(function (t) { if (t[0] === sel.tag.value) tagSet = t[1]; });
       var rows = found.results.map(function (r) { return { ref: +r.ref, score: r.score, all: r.all }; })
