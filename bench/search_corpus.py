@@ -39,7 +39,7 @@ def make_corpus(n: int, out: Path, seed: int = 2024) -> list[Path]:
             for k in rng.sample(range(len(paragraphs)), k=len(paragraphs) // 3):
                 paragraphs[k] = rng.choice(pool[publisher])
         it = iter(paragraphs)
-        rest = _P.sub(lambda m: m.group(1) + next(it) + m.group(3), rest)
+        rest = _P.sub(lambda m, it=it: m.group(1) + next(it) + m.group(3), rest)
         epoch = int(_EPOCH.match(epoch_line).group(1))
         epoch = epoch * (1000 if len(str(epoch)) == 10 else 1) + i * 3_600_000
         title, url = _LINK.match(link_line).groups()
