@@ -1,4 +1,4 @@
-"""The ``newsarchive`` command: convert and check archived articles."""
+"""The ``newsarchive`` command: convert, check and import archived articles."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .batch import Converter
-from .check import check_files
-from .errors import Problem
+from .contrib import check_contribution
+from .errors import ArchiveError, Problem
+from .importer import import_page, parse_time, write_new
 from .tags.report import add_arguments as add_tags_arguments
 from .tags.report import run as run_tags
 
@@ -44,17 +45,39 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    articles, problems = check_files(args.paths or ["content"])
+    articles, problems = check_contribution(args.paths or [args.content], args.content)
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
         print(problem)
         if annotate:
             print(problem.github_annotation())
-    errors = sum(p.level == "error" for p in problems)
-    print(
-        f"{len(articles) + errors} archived files checked: {len(articles)} OK, {errors} with errors"
-    )
-    return 1 if errors else 0
+    bad = {p.path for p in problems if p.level == "error"}
+    ok = sum(a.path not in bad for a in articles)
+    print(f"{ok + len(bad)} archived files checked: {ok} OK, {len(bad)} with errors")
+    return 1 if bad else 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    data = sys.stdin.buffer.read() if args.page == "-" else Path(args.page).read_bytes()
+    try:
+        archived = parse_time(args.archived_at) if args.archived_at else None
+        imported = import_page(data, args.url, archived, args.title, args.content, args.output)
+    except ArchiveError as exc:
+        print(f"newsarchive import: {exc.problem.message} ({exc.problem.hint})", file=sys.stderr)
+        return 1
+    try:
+        write_new(imported)
+    except FileExistsError:
+        print(
+            f"newsarchive import: {imported.path} already exists; nothing was written "
+            "(the article is archived already, or choose another name with -o)",
+            file=sys.stderr,
+        )
+        return 1
+    for warning in [*imported.warnings, *map(str, imported.article.warnings)]:
+        print(f"newsarchive import: {warning}", file=sys.stderr)
+    print(imported.path)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +95,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate archived files (default: content/)")
     check.add_argument("paths", nargs="*", help="files or folders to check")
+    check.add_argument(
+        "--content", default="content", help="the archive to compare with (default: content)"
+    )
     check.set_defaults(run=_check)
+
+    page = commands.add_parser(
+        "import", help="turn a web page saved from a browser into an archived file"
+    )
+    page.add_argument("page", help="the saved page (.html), or - to read it from standard input")
+    page.add_argument("--url", help="the article's address (default: the one the page names)")
+    page.add_argument(
+        "--archived-at",
+        metavar="TIME",
+        help="when it was archived: ISO 8601 or epoch (default: now)",
+    )
+    page.add_argument("--title", help="the headline (default: the page's title)")
+    page.add_argument(
+        "--content", default="content", help="write into CONTENT/articles/<publisher>/"
+    )
+    page.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead")
+    page.set_defaults(run=_import)
 
     tags = commands.add_parser("tags", help="print the tag table (tag, count, example titles)")
     add_tags_arguments(tags)
