@@ -20,3 +20,7 @@ def register() -> None:
     from .search.glue import register as register_search
 
     register_search()
+
+    from .images.glue import register as register_images
+
+    register_images()

@@ -12,6 +12,8 @@ from pathlib import Path
 from .batch import Converter
 from .contrib import check_contribution
 from .errors import ArchiveError, Problem
+from .images.command import add_arguments as add_images_arguments
+from .images.command import run as run_images
 from .importer import import_page, parse_time, write_new
 from .tags.report import add_arguments as add_tags_arguments
 from .tags.report import run as run_tags
@@ -120,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     tags = commands.add_parser("tags", help="print the tag table (tag, count, example titles)")
     add_tags_arguments(tags)
     tags.set_defaults(run=run_tags)
+
+    images = commands.add_parser("images", help="local copies of the articles' images")
+    add_images_arguments(images)
+    images.set_defaults(run=run_images)
     return parser
 
 
