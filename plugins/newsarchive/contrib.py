@@ -247,8 +247,8 @@ def captures(articles: list[Article], content: Path, converter: Converter) -> li
         for other in others:
             if other.digest != mine.digest:
                 continue
-            if other.path in checked and (other.archived, other.path) > (mine.archived, mine.path):
-                continue  # this file is the first capture: the other one is reported
+            if (other.archived, other.path) > (mine.archived, mine.path):
+                continue  # the later of two equal captures is the duplicate
             problems.append(
                 Problem(
                     article.path,

@@ -29,6 +29,8 @@ _LOCAL_IMAGE = re.compile(r"^(?:file:|data:|(?:\./)?[^:/?#]*_files/)", re.IGNORE
 _LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src")
 # Stands in for such an image during extraction, so the article's own ones can be counted.
 _LOCAL_MARK = "https://local-image.invalid/saved.jpg"
+# Less text than this (and no image) is a page without an article: a consent wall, an error page.
+_MIN_TEXT = 10
 _CAPTIONS = "figcaption, small, [class*=caption], [class*=Caption]"
 
 
@@ -227,7 +229,8 @@ def import_page(
     if not title:
         raise fail("<page>", 0, "the page has no title", "give one with --title")
     body, warnings = extract_body(page, source_url, title)
-    if not BeautifulSoup(body, "html.parser").get_text(strip=True):
+    found = BeautifulSoup(body, "html.parser")
+    if len(found.get_text(strip=True)) < _MIN_TEXT and not found.find("img"):
         raise fail(
             "<page>",
             0,
