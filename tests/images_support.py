@@ -62,6 +62,7 @@ class ImageServer:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body are two writes
 
             def do_GET(self) -> None:
                 owner._answer(self)

@@ -228,7 +228,9 @@ def store(data: bytes, ext: str, directory: Path) -> tuple[str, bool]:
             return name, False
         _WRITING.add(name)
     try:
-        write_atomic(path, data)
+        # Not fsynced (a few ms each): a file cut short by a power failure has the wrong size,
+        # so Manifest.has_file rejects it and the next run fetches it again.
+        write_atomic(path, data, sync=False)
     finally:
         with _STORE_LOCK:
             _WRITING.discard(name)

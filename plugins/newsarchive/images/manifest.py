@@ -50,14 +50,16 @@ def is_stored(entry: Entry | None) -> bool:
     return bool(entry) and "file" in entry  # type: ignore[operator]
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never a part."""
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never a part
+    (``sync``: also on disk before the rename, so a power cut leaves no empty file)."""
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -110,9 +112,14 @@ class Manifest:
         return self.entries.get(url)
 
     def has_file(self, url: str) -> bool:
-        """Whether ``url`` has a stored file that is present on disk."""
+        """Whether ``url`` has a stored file that is present on disk, whole."""
         entry = self.entries.get(url)
-        return is_stored(entry) and (self.directory / entry["file"]).is_file()  # type: ignore[index]
+        if not is_stored(entry):
+            return False
+        try:
+            return (self.directory / entry["file"]).stat().st_size == entry["size"]  # type: ignore[index]
+        except OSError:
+            return False
 
     def local_files(self) -> dict[str, str]:
         """URL → file name, for every URL whose file is present."""
