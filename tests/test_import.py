@@ -188,3 +188,20 @@ def test_archive_times():
         parse_time("yesterday")
     with pytest.raises(ArchiveError, match="in the future"):
         parse_time("2100-01-01T00:00:00Z")
+
+
+def test_imported_files_build_with_pelican(imported, tmp_path):
+    """A real Pelican build of the imported files: every one becomes an article page."""
+    from test_build import build
+
+    content = next(iter(imported.values())).parents[2]
+    result = build(content, tmp_path / "output")
+    assert result.returncode == 0, result.stdout + result.stderr
+    count = len(imported)
+    log = result.stdout + result.stderr
+    assert f"newsarchive: {count} archived files read, {count} articles written" in log
+    pages = sorted((tmp_path / "output" / "articles").glob("*.html"))
+    assert len(pages) == count
+    bbc = next(p for p in pages if p.name.startswith("bbc-"))
+    text = BeautifulSoup(bbc.read_text("utf-8"), "html.parser").get_text()
+    assert "乐施会" in text and "站务" not in text
