@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import trafilatura
 from bs4 import BeautifulSoup, UnicodeDammit
 
 from .errors import fail
@@ -68,6 +67,8 @@ def page_url(page: str) -> str | None:
 
 def page_title(page: str, url: str) -> str:
     """The article's headline: og:title, else the page's <title> (site names are removed later)."""
+    import trafilatura  # here, not at the top: `newsarchive check` need not load it
+
     metadata = trafilatura.extract_metadata(page, default_url=url)
     soup = BeautifulSoup(page[:200_000], "html.parser")
     og = soup.find("meta", property="og:title")
@@ -103,6 +104,8 @@ def prepare_page(page: str) -> str:
 
 def extract_body(page: str, url: str, title: str = "") -> tuple[str, list[str]]:
     """The article's HTML (paragraphs, headings, lists, tables, links, images) and warnings."""
+    import trafilatura
+
     extracted = trafilatura.extract(
         prepare_page(page),
         url=url,
