@@ -53,3 +53,18 @@ def test_cache_is_keyed_by_content(tmp_path):
     second = converter.convert(path)
     assert "新增一段" in second.markdown and "新增一段" not in first.markdown
     assert len(list((tmp_path / "cache").rglob("*.json"))) == 2
+
+
+def test_a_converter_bug_names_the_file_instead_of_stopping(tmp_path, monkeypatch):
+    import newsarchive.batch as batch
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(batch, "convert_bytes", broken)
+    path = tmp_path / "a.md"
+    shutil.copy(SAMPLES[0], path)
+    problem = Converter(workers=1).convert(path)
+    assert isinstance(problem, Problem)
+    assert problem.path == str(path)
+    assert "the converter failed on this file: ValueError: boom" in problem.message

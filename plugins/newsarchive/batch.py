@@ -32,6 +32,13 @@ def _convert(item: tuple[bytes, str, Settings]) -> Result:
         return convert_bytes(data, path, settings)
     except ArchiveError as exc:
         return exc.problem
+    except Exception as exc:  # a converter bug must still name the file, not stop the build
+        return Problem(
+            path,
+            1,
+            f"the converter failed on this file: {type(exc).__name__}: {exc}",
+            "please report this file to the newsarchive maintainers",
+        )
 
 
 class Converter:
