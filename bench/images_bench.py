@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from images_support import ImageServer, Reply  # noqa: E402
-from newsarchive.images.fetch import FetchConfig, fetch_all, route_via  # noqa: E402
+from newsarchive.images.config import FetchConfig, route_via  # noqa: E402
+from newsarchive.images.fetch import fetch_all  # noqa: E402
 
 
 def noise_jpeg(seed: int, kb: int) -> bytes:

@@ -46,7 +46,8 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def build(content: Path, tmp: Path, *settings: str) -> tuple[Path, str]:
     output = tmp / "output"
-    result = build_site(content, output, *settings, cache=tmp / "cache")
+    # One conversion cache for the module's builds (the content is the same).
+    result = build_site(content, output, *settings, cache=content.parent / "cache")
     assert result.returncode == 0, result.stdout + result.stderr
     return output, result.stdout + result.stderr
 
@@ -114,7 +115,9 @@ def test_remote_mode_keeps_remote_urls(content, tmp_path):
 
 
 def test_a_bad_mode_fails_the_build(content, tmp_path):
-    result = build_site(content, tmp_path / "output", 'ARCHIVE_IMAGES="everything"')
+    result = build_site(
+        content, tmp_path / "output", 'ARCHIVE_IMAGES="everything"', cache=content.parent / "cache"
+    )
     assert result.returncode != 0
     assert "ARCHIVE_IMAGES must be" in result.stdout + result.stderr
 
@@ -138,3 +141,19 @@ def test_offline_browser_shows_the_local_copies(default_site, chromium):
     assert local == [48, 48]  # the served 48x32 JPEGs, decoded from output/images/
     # Nothing but the image that has no copy is asked of another host.
     assert all(GONE in request for request in blocked), blocked
+
+
+def test_published_feed_points_at_the_copy_absolutely(content, tmp_path):
+    output = tmp_path / "output"
+    result = build_site(
+        content,
+        output,
+        config="publishconf.py",
+        cache=content.parent / "cache",
+        env={"SITEURL": "https://user.github.io/repo"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = (output / "feeds" / "all.atom.xml").read_text("utf-8")
+    copies = [e["file"] for e in manifest(content).values() if "file" in e]
+    assert all(f"https://user.github.io/repo/images/{name}" in feed for name in copies)
+    assert all(src.startswith("../images/") for src in page_images(output, "rfi"))

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from images_support import ImageServer, Reply, make_image
-from newsarchive.images.fetch import FetchConfig, fetch_all, identify, route_via
+from newsarchive.images.config import FetchConfig, route_via
+from newsarchive.images.fetch import fetch_all, identify
 from newsarchive.images.manifest import JOURNAL, MANIFEST, Manifest
 from newsarchive.images.references import candidates, proxied, unproxy
 

@@ -8,10 +8,7 @@ import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-from .fetch import FetchConfig, direct, fetch_all, route_via
+from .config import FetchConfig, direct, route_via
 from .manifest import Manifest, is_stored
 from .references import DEFAULT_PROXY, collect
 
@@ -70,6 +67,17 @@ def _collect(paths: list[str]) -> dict[str, list[str]]:
 
 
 def _fetch(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from .fetch import fetch_all
+
     used = _collect(args.paths)
     config = FetchConfig(
         workers=args.workers,

@@ -28,8 +28,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from PIL import Image, UnidentifiedImageError
 
+from .config import FetchConfig
 from .manifest import Entry, Manifest, error_entry, is_stored, ok_entry, write_atomic
-from .references import DEFAULT_PROXY, PROXY_HOSTS, original_of, proxied
+from .references import PROXY_HOSTS, original_of, proxied
 
 #: Pillow format → (file extension, content type) of the images that are kept.
 FORMATS = {
@@ -44,45 +45,6 @@ _TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 _SVG = re.compile(rb"<svg[\s>]", re.IGNORECASE)
 _STORE_LOCK = threading.Lock()
 _WRITING: set[str] = set()
-
-Route = Callable[[str], str]
-
-
-def direct(url: str) -> str:
-    """The default route: fetch each URL from where it says."""
-    return url
-
-
-def route_via(base: str) -> Route:
-    """Fetch every URL from a mirror laid out by host: ``https://h/p?q`` → ``BASE/h/p?q``.
-
-    For a local mirror of the publishers' image hosts, and for tests against a local server.
-    """
-    base = base.rstrip("/")
-
-    def route(url: str) -> str:
-        parts = urlsplit(url)
-        query = f"?{parts.query}" if parts.query else ""
-        return f"{base}/{parts.netloc}{parts.path or '/'}{query}"
-
-    return route
-
-
-@dataclass(frozen=True)
-class FetchConfig:
-    """How images are fetched."""
-
-    workers: int = 8
-    timeout: float = 20.0  # seconds to connect, and between two reads
-    deadline: float = 120.0  # seconds for one whole download
-    max_bytes: int = 20 * 1024 * 1024
-    max_redirects: int = 5
-    retries: int = 3  # extra attempts after a transient failure
-    backoff: float = 1.0  # first back-off in seconds; doubles each retry
-    backoff_max: float = 30.0
-    proxy: str | None = DEFAULT_PROXY
-    route: Route = direct
-    user_agent: str = "newsarchive-images/0.1 (archiving article images)"
 
 
 class FetchFailure(Exception):

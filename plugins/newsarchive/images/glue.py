@@ -46,7 +46,10 @@ def start(pelican: Any) -> None:
     """Load the manifest unless ``ARCHIVE_IMAGES = "remote"``."""
     global _state
     settings = pelican.settings
-    mode = check_mode(settings.get("ARCHIVE_IMAGES"))
+    try:
+        mode = check_mode(settings.get("ARCHIVE_IMAGES"))
+    except ValueError as exc:
+        raise SystemExit(f"newsarchive images: {exc}") from None
     relative = str(settings.get("ARCHIVE_IMAGES_PATH", DEFAULT_PATH)).strip("/")
     local: dict[str, str] = {}
     if mode != "remote":
