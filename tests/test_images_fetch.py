@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -338,3 +339,14 @@ def test_proxy_urls():
         "https://images.weserv.nl/?url=s.rfi.fr/a.jpg",
     ]
     assert candidates("https://s.rfi.fr/a.jpg", proxy=None) == ["https://s.rfi.fr/a.jpg"]
+
+
+def test_half_written_files_of_a_killed_run_are_removed(server, config, tmp_path):
+    stale, fresh = tmp_path / ".tmp-stale", tmp_path / ".tmp-fresh"
+    stale.write_bytes(b"half an image")
+    fresh.write_bytes(b"another run, writing now")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    server.routes["img.example/a.jpg"] = Reply(body=JPEG)
+    run(["https://img.example/a.jpg"], tmp_path, config)
+    assert not stale.exists() and fresh.exists()

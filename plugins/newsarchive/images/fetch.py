@@ -11,6 +11,7 @@ PNG, GIF, WebP or AVIF image; SVG is refused (it can carry script).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import random
@@ -99,7 +100,9 @@ class Download:
     content_type: str
 
 
-def get(client: httpx.Client, url: str, config: FetchConfig) -> Download:
+def get(
+    client: httpx.Client, url: str, config: FetchConfig, stop: threading.Event | None = None
+) -> Download:
     """One attempt at ``url``: redirects followed (bounded), body read up to the size cap."""
     started = time.monotonic()
     seen = {url}
@@ -117,7 +120,8 @@ def get(client: httpx.Client, url: str, config: FetchConfig) -> Download:
                     target = location
                     continue
                 _check_status(response)
-                return Download(_read(response, config, started), target, _type(response))
+                body = _read(response, config, started, stop)
+                return Download(body, target, _type(response))
         except httpx.TimeoutException as exc:
             raise FetchFailure("timeout", f"timed out ({type(exc).__name__})", True) from exc
         except httpx.TransportError as exc:
@@ -141,7 +145,9 @@ def _check_status(response: httpx.Response) -> None:
     raise error
 
 
-def _read(response: httpx.Response, config: FetchConfig, started: float) -> bytes:
+def _read(
+    response: httpx.Response, config: FetchConfig, started: float, stop: threading.Event | None
+) -> bytes:
     length = response.headers.get("content-length", "")
     if length.isdigit() and int(length) > config.max_bytes:
         raise FetchFailure("too-large", f"{int(length)} bytes (limit {config.max_bytes})")
@@ -152,6 +158,8 @@ def _read(response: httpx.Response, config: FetchConfig, started: float) -> byte
             raise FetchFailure("too-large", f"more than {config.max_bytes} bytes")
         if time.monotonic() - started > config.deadline:
             raise FetchFailure("timeout", f"download took more than {config.deadline:g} s", True)
+        if stop is not None and stop.is_set():
+            raise FetchFailure("interrupted", "the run was interrupted")
     return bytes(body)
 
 
@@ -159,12 +167,12 @@ def download(
     client: httpx.Client,
     url: str,
     config: FetchConfig,
-    sleep: Callable[[float], None] = time.sleep,
+    stop: threading.Event | None = None,
 ) -> tuple[Download, str, str]:
     """Fetch and identify ``url``, retrying transient failures; returns (download, ext, type)."""
     for attempt in range(config.retries + 1):
         try:
-            fetched = get(client, url, config)
+            fetched = get(client, url, config, stop)
             return (fetched, *identify(fetched.data, fetched.content_type))
         except FetchFailure as failure:
             if not failure.transient or attempt == config.retries:
@@ -174,7 +182,8 @@ def download(
             retry_after = getattr(failure, "retry_after", None)
             if retry_after is not None:
                 delay = max(delay, min(retry_after, config.backoff_max))
-            sleep(delay)
+            if (stop or threading.Event()).wait(delay):  # sleeps, unless the run is stopped
+                raise FetchFailure("interrupted", "the run was interrupted") from failure
     raise AssertionError("unreachable")
 
 
@@ -220,17 +229,24 @@ class Outcome:
 
 
 def fetch_image(
-    client: httpx.Client, urls: list[str], config: FetchConfig, directory: Path
+    client: httpx.Client,
+    urls: list[str],
+    config: FetchConfig,
+    directory: Path,
+    stop: threading.Event | None = None,
 ) -> Outcome:
-    """Fetch one image known under ``urls``: each candidate in turn until one works."""
+    """Fetch one image known under ``urls``: each candidate in turn until one works
+    (``stop`` set: give up at the next chunk or back-off)."""
     tried: list[dict[str, str]] = []
     first: FetchFailure | None = None
     for url in candidates_for(urls, config):
         try:
-            fetched, ext, content_type = download(client, url, config)
+            fetched, ext, content_type = download(client, url, config, stop)
         except FetchFailure as failure:
             first = first or failure
             tried.append({"url": url, "reason": failure.reason, "error": str(failure)})
+            if failure.reason == "interrupted":
+                break
             continue
         name, written = store(fetched.data, ext, directory)
         return Outcome(urls, ok_entry(name, len(fetched.data), content_type, url), written)
@@ -293,6 +309,7 @@ def fetch_all(
     config = config or FetchConfig()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(directory)
     manifest = manifest or Manifest.load(directory)
     summary = Summary()
     todo: list[list[str]] = []
@@ -312,7 +329,7 @@ def fetch_all(
     done = 0
 
     def work(group: list[str]) -> Outcome | None:
-        return None if stop.is_set() else fetch_image(client, group, config, directory)
+        return None if stop.is_set() else fetch_image(client, group, config, directory, stop)
 
     pool = ThreadPoolExecutor(max(1, config.workers), thread_name_prefix="image")
     try:
@@ -345,6 +362,15 @@ def fetch_all(
         if own_client:
             client.close()
     return summary
+
+
+def _remove_stale_temporaries(directory: Path, age: float = 600.0) -> None:
+    """Delete half-written files that a killed run left behind (``.tmp-*``, older than ``age``)."""
+    now = time.time()
+    for path in directory.glob(".tmp-*"):
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > age:
+                path.unlink()
 
 
 def _tally(summary: Summary, outcome: Outcome, manifest: Manifest) -> None:
