@@ -47,7 +47,8 @@ async function main() {
   const engine = engineLib.createEngine(fileLoader(job.indexDir));
   const meta = await engine.meta();
   // the whole folding map the browser could load (every block)
-  const fold = await engine.foldFor(meta, meta.fold.map((b) => String.fromCodePoint(b << 8)).join(""));
+  const blocks = fs.readdirSync(path.join(job.indexDir, "f")).map((f) => parseInt(f, 10));
+  const fold = await engine.foldFor(blocks.map((b) => String.fromCodePoint(b << 8)).join(""));
   const mono = buildMonolithic(job.docs, meta, fold);
   const report = { queries: 0, withResults: 0, results: 0, identicalScores: 0, mismatches: [] };
 

@@ -6,7 +6,8 @@ Every file is a script ``naSearch.put("name", data);`` so the browser can load i
 - ``meta.js``: document count, fields, each shard's first term, publishers (one character per
   document), years (id ranges), which folding blocks exist;
 - ``f/<n>.js``: the Traditional → Simplified folding pairs of code points ``n << 8`` to
-  ``(n << 8) + 255`` whose target occurs in the index, loaded for the query's characters;
+  ``(n << 8) + 255`` whose target occurs in the index, loaded for the query's CJK characters
+  (one file for every block of the CJK ranges, empty or not);
 - ``tags.js``: each tag's documents, loaded after the first results, for the tag filter;
 - ``s/<n>.js``: term shards (:mod:`.shards`);
 - ``d/<n>.js``: ``DOC_CHUNK`` documents each (title, URL, date, excerpt, publisher, tags), loaded
@@ -27,7 +28,7 @@ from pathlib import Path
 from .folding import browser_map, folder
 from .lunr_index import build_model
 from .shards import LAST, MORE, encode_ids, split_shards
-from .tokenizer import tokenize
+from .tokenizer import CJK_RANGES, tokenize
 
 FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("body", 1.0))
 SHARD_BYTES = 24_000
@@ -144,12 +145,15 @@ def write_index(
         "pub": "".join(pub_codes),
         "years": years,
         "tags": len(tags),
-        "fold": sorted({ord(t) >> FOLD_BLOCK_BITS for t in fold}),
     }
     write("meta", _dumps(meta))
     if tags:
         write("tags", _dumps([[t, encode_ids(ids)] for t, ids in sorted(tags.items())]))
-    blocks: dict[int, list[str]] = {}
+    # every block of the CJK ranges exists (maybe empty), so the browser can load a query's
+    # blocks at once, alongside meta.js
+    blocks: dict[int, list[str]] = {
+        b: [] for lo, hi in CJK_RANGES for b in range(lo >> FOLD_BLOCK_BITS, (hi >> FOLD_BLOCK_BITS) + 1)
+    }
     for t, s in fold.items():
         blocks.setdefault(ord(t) >> FOLD_BLOCK_BITS, []).append(t + s)
     for block, pairs in blocks.items():

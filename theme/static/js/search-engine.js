@@ -206,6 +206,7 @@
    */
   function createEngine(load) {
     var cache = new Map(), metaPromise = null, engine = { loaded: [] };
+    var foldMap = Object.create(null);
 
     function get(name) {
       if (!cache.has(name)) {
@@ -220,9 +221,7 @@
     engine.meta = function () {
       if (!metaPromise) {
         metaPromise = get("meta").then(function (meta) {
-          meta.foldMap = Object.create(null);
-          meta.foldBlocks = Object.create(null);
-          meta.fold.forEach(function (b) { meta.foldBlocks[b] = true; });
+          meta.foldMap = foldMap;
           meta.fieldNames = meta.fields.map(function (f) { return f[0]; });
           return meta;
         });
@@ -230,19 +229,20 @@
       return metaPromise;
     };
 
-    /** Load the folding pairs for the characters of `text` into meta.foldMap. */
-    engine.foldFor = function (meta, text) {
+    /** Load the folding pairs for the CJK characters of `text`: promise of the folding map
+     * (every pair loaded so far). Needs no meta, so it runs alongside it. */
+    engine.foldFor = function (text) {
       var blocks = [];
-      Array.from(text.normalize("NFKC")).forEach(function (ch) {
-        var b = ch.codePointAt(0) >> 8;
-        if (meta.foldBlocks[b] && blocks.indexOf(b) < 0) blocks.push(b);
+      Array.from(String(text).normalize("NFKC")).forEach(function (ch) {
+        var cp = ch.codePointAt(0);
+        if (tokenizer.isCJK(cp) && blocks.indexOf(cp >> 8) < 0) blocks.push(cp >> 8);
       });
       return Promise.all(blocks.map(function (b) { return get("f/" + b); })).then(function (parts) {
         parts.forEach(function (pairs) {
           var chars = Array.from(pairs);
-          for (var i = 0; i + 1 < chars.length; i += 2) meta.foldMap[chars[i]] = chars[i + 1];
+          for (var i = 0; i + 1 < chars.length; i += 2) foldMap[chars[i]] = chars[i + 1];
         });
-        return meta.foldMap;
+        return foldMap;
       });
     };
 
@@ -265,9 +265,8 @@
 
     /** Rewrite, load shards, assemble, search: {query, rewritten, results, meta}. */
     engine.search = function (query) {
-      return engine.meta().then(function (meta) {
-        return engine.foldFor(meta, String(query || "")).then(function () { return meta; });
-      }).then(function (meta) {
+      return Promise.all([engine.meta(), engine.foldFor(query || "")]).then(function (both) {
+        var meta = both[0];
         var rewritten = rewriteQuery(query, meta.foldMap, meta.fieldNames);
         var terms = rewritten.clauses.map(function (c) { return c.term; });
         var shardIds = [];

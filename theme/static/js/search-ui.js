@@ -183,6 +183,7 @@
     document.addEventListener("click", function (e) {
       if (e.target !== input && !list.contains(e.target)) close();
     });
+    engine.meta(); // the box is being used: fetch the index's small meta file now
     if (input.value.trim()) run();
   }
 
@@ -351,6 +352,7 @@
       else if (e.key === "Escape") { input.focus(); }
     });
     page.classList.add("search-ready");
+    engine.meta();
     return run();
   }
 
