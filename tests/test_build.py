@@ -4,46 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from browser_support import ROOT
+from browser_support import build_site as build
 from bs4 import BeautifulSoup
-
-ROOT = Path(__file__).resolve().parent.parent
-PELICAN = Path(sys.executable).with_name("pelican")
-
-
-def build(
-    content: Path, output: Path, *settings: str, cache: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    extra = [f"CACHE_PATH={cache or output.parent / 'cache'}", *settings]
-    return subprocess.run(
-        [
-            str(PELICAN),
-            str(content),
-            "-s",
-            str(ROOT / "pelicanconf.py"),
-            "-o",
-            str(output),
-            "-e",
-            *(_quote(s) for s in extra),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def _quote(setting: str) -> str:
-    key, value = setting.split("=", 1)
-    return (
-        f"{key}={value}"
-        if value[:1] in '[{"0123456789' or value in ("true", "false", "null")
-        else f'{key}="{value}"'
-    )
 
 
 @pytest.fixture(scope="module")
