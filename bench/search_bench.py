@@ -164,7 +164,21 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,5000,15000")
     parser.add_argument("--keep", type=Path, help="keep the built sites under this directory")
     parser.add_argument("--verbose", action="store_true", help="print every query")
+    parser.add_argument(
+        "--queries-only", type=Path, help="only time the queries on a built output/"
+    )
     args = parser.parse_args()
+    if args.queries_only:
+        q = run_queries(args.queries_only)
+        ms = [r["ms"] for r in q["rows"]]
+        kb = [r["gzip"] / 1024 for r in q["rows"]]
+        print(json.dumps({"queries": len(ms), "loaded_gzip_KB_median": round(statistics.median(kb), 1),
+                          "loaded_gzip_KB_max": round(max(kb), 1),
+                          "ms_to_results_median": round(statistics.median(ms), 1),
+                          "ms_to_results_p95": round(p95(ms), 1),
+                          "warm_ms_median": round(statistics.median(q["warm_ms"]), 1),
+                          "js_heap_MB_after_all_queries": round(q["heap_used"] / 1e6, 1)}))  # fmt: skip
+        return
     summary = []
     for n in [int(s) for s in args.sizes.split(",")]:
         work = Path(tempfile.mkdtemp(prefix=f"search-bench-{n}-", dir=args.keep))
