@@ -50,7 +50,9 @@ async function main() {
   const blocks = fs.readdirSync(path.join(job.indexDir, "f")).map((f) => parseInt(f, 10));
   const fold = await engine.foldFor(blocks.map((b) => String.fromCodePoint(b << 8)).join(""));
   const mono = buildMonolithic(job.docs, meta, fold);
-  const report = { queries: 0, withResults: 0, results: 0, identicalScores: 0, mismatches: [] };
+  const report = {
+    queries: 0, compared: 0, withResults: 0, results: 0, identicalScores: 0, mismatches: []
+  };
 
   // 1. Python's weights and ordinals == lunr.js Builder's (the whole serialised index).
   const python = JSON.parse(fs.readFileSync(job.pythonMonolithic, "utf8"));
@@ -76,19 +78,25 @@ async function main() {
   for (const q of job.queries) {
     const found = await engine.search(q);
     const rewritten = engineLib.rewriteQuery(q, fold, meta.fieldNames);
-    const expected = engineLib.runQuery(mono, rewritten);
-    const got = found.results;
     report.queries++;
-    if (expected.length) report.withResults++;
-    report.results += expected.length;
-    const a = expected.map((r) => [r.ref, r.score, r.all]);
-    const b = got.map((r) => [r.ref, r.score, r.all]);
-    let ok = a.length === b.length;
-    for (let i = 0; ok && i < a.length; i++) {
-      ok = a[i][0] === b[i][0] && a[i][2] === b[i][2] && sameScore(a[i][1], b[i][1]);
-      if (ok && a[i][1] === b[i][1]) report.identicalScores++;
+    // lunr.js's own search on both indexes, for the all-terms and the any-term query strings,
+    // and the engine's combined list
+    const runs = [[rewritten.and, mono.search(rewritten.and), found.index.search(rewritten.and)]];
+    if (rewritten.or) runs.push([rewritten.or, mono.search(rewritten.or), found.index.search(rewritten.or)]);
+    runs.push(["engine", engineLib.runQuery(mono, rewritten), found.results]);
+    if (runs[0][1].length) report.withResults++;
+    for (const [lunrQuery, expected, got] of runs) {
+      report.compared++;
+      report.results += expected.length;
+      const a = expected.map((r) => [r.ref, r.score, !!r.all]);
+      const b = got.map((r) => [r.ref, r.score, !!r.all]);
+      let ok = a.length === b.length;
+      for (let i = 0; ok && i < a.length; i++) {
+        ok = a[i][0] === b[i][0] && a[i][2] === b[i][2] && sameScore(a[i][1], b[i][1]);
+        if (ok && a[i][1] === b[i][1]) report.identicalScores++;
+      }
+      if (!ok) report.mismatches.push({ q, lunrQuery, expected: a.slice(0, 5), got: b.slice(0, 5) });
     }
-    if (!ok) report.mismatches.push({ q, lunr: rewritten.and, expected: a.slice(0, 5), got: b.slice(0, 5) });
   }
   process.stdout.write(JSON.stringify(report) + "\n");
 }

@@ -4,8 +4,9 @@
  * For a query, the engine rewrites it into lunr query syntax with the shared tokenizer, loads the
  * shards holding its terms, assembles a lunr.Index of just those terms (weights and term ordinals
  * come precomputed from the whole corpus, so scores equal a monolithic index's) and runs lunr's
- * own query parser and scorer. A query with several terms runs twice: all terms required first,
- * then any term; the results of the first come first.
+ * own query parser and scorer. A query with several terms runs with all terms required; when
+ * that finds fewer than PARTIAL_BELOW documents, it runs again with any term, and those
+ * documents follow.
  *
  * Works in a browser (globals lunr, naSearchTokenizer; files loaded by <script>) and in Node
  * (require; the test passes a loader that reads files), so tests run this very code. */
@@ -105,7 +106,11 @@
     };
   }
 
-  /** Run a rewritten query on a lunr.Index: the all-terms results, then the any-term ones. */
+  // Below this many all-terms results, documents with only some of the terms follow them.
+  var PARTIAL_BELOW = 20;
+
+  /** Run a rewritten query on a lunr.Index: the documents with all its terms, then (when those
+   * are few) the documents with some of them. */
   function runQuery(index, rewritten) {
     if (!rewritten.clauses.length) return [];
     var all = index.search(rewritten.and), seen = Object.create(null), out = [];
@@ -113,7 +118,7 @@
       seen[all[i].ref] = true;
       out.push({ ref: all[i].ref, score: all[i].score, all: true, matchData: all[i].matchData });
     }
-    if (rewritten.or) {
+    if (rewritten.or && all.length < PARTIAL_BELOW) {
       var some = index.search(rewritten.or);
       for (var j = 0; j < some.length; j++) {
         if (!seen[some[j].ref]) {
@@ -263,7 +268,7 @@
       });
     };
 
-    /** Rewrite, load shards, assemble, search: {query, rewritten, results, meta}. */
+    /** Rewrite, load shards, assemble, search: {query, rewritten, results, meta, index}. */
     engine.search = function (query) {
       return Promise.all([engine.meta(), engine.foldFor(query || "")]).then(function (both) {
         var meta = both[0];
@@ -280,7 +285,10 @@
           var negated = rewritten.clauses.length > 0 &&
             rewritten.clauses.every(function (c) { return c.presence === "-"; });
           var index = assemble(meta, shards, terms, negated);
-          return { query: query, rewritten: rewritten, results: runQuery(index, rewritten), meta: meta };
+          return {
+            query: query, rewritten: rewritten, results: runQuery(index, rewritten), meta: meta,
+            index: index
+          };
         });
       });
     };
