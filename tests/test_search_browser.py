@@ -70,6 +70,16 @@ def test_results_page(chromium, built_site, site_server, scheme):
     publisher = options.nth(1).inner_text().rsplit(" (", 1)[0]
     metas = page.locator("#search-results .search-result-meta").all_inner_texts()
     assert metas and all(m.startswith(publisher) for m in metas)
+    page.select_option("#search-source", "")
+    # the tag filter fills in once the tag lists arrive (the sample build has tags)
+    page.wait_for_function("document.querySelectorAll('#search-tag option').length > 1")
+    tag = page.locator("#search-tag option").nth(1)
+    tag_count = int(tag.inner_text().rsplit("(", 1)[1].rstrip(")"))
+    page.select_option("#search-tag", tag.get_attribute("value"))
+    page.wait_for_function(
+        f"document.getElementById('search-status').textContent.includes('找到 {tag_count} ')"
+    )
+    page.select_option("#search-tag", "")
     # order by date, newest first
     page.select_option("#search-order", "newest")
     page.wait_for_timeout(300)
