@@ -3,6 +3,9 @@ slugs and measures. Pure functions over (url, title, text) records; jieba and Op
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from newsarchive.tags import TagRecord, assign_tags, measure
 from newsarchive.tags.config import Options, TagConfig, parse_config
@@ -10,8 +13,8 @@ from newsarchive.tags.folding import display, fold, fold_key
 from newsarchive.tags.keywords import extract, is_candidate
 from newsarchive.tags.overrides import parse_overrides
 from newsarchive.tags.records import plain_text
-from newsarchive.tags.rules import make_rule, match_rules, merge_rules
-from newsarchive.tags.slugs import unique_slugs
+from newsarchive.tags.rules import RuleMatcher, make_rule, match_rules, merge_rules
+from newsarchive.tags.slugs import cached_slugs, unique_slugs
 from newsarchive.tags.stopwords import STOPWORDS
 
 # --- folding ---------------------------------------------------------------------------------
@@ -289,12 +292,15 @@ def test_tags_whose_slugs_coincide_get_distinct_ones():
 
 
 def test_word_analyses_are_cached_and_reused(tmp_path, monkeypatch):
+    import marshal
+
     from newsarchive.tags import keywords
 
     records = corpus()
     fresh = tags_by_url(records)
     assert {r.url: r.tags for r in assign_tags(records, CONFIG, cache_dir=tmp_path)} == fresh
-    assert len(list(tmp_path.rglob("*.json"))) == len(records)
+    (stored,) = tmp_path.glob("analyses-*.marshal")
+    assert len(marshal.loads(stored.read_bytes())) == len(records)
 
     def fail(*args):
         raise AssertionError("analysed again")
@@ -304,3 +310,227 @@ def test_word_analyses_are_cached_and_reused(tmp_path, monkeypatch):
     other = parse_config({"stopwords": ["金正恩"], "tags": {"台湾": []}})
     with pytest.raises(AssertionError, match="analysed again"):  # other settings, other analyses
         assign_tags(records, other, cache_dir=tmp_path)
+    edited = [TagRecord(records[0].url, records[0].title, records[0].text + "变"), *records[1:]]
+    with pytest.raises(AssertionError, match="analysed again"):  # other text, other analysis
+        assign_tags(edited, CONFIG, cache_dir=tmp_path)
+
+
+def test_records_from_markdown_are_tagged_as_their_plain_text(tmp_path):
+    markdown = [
+        "**普京**与[金正恩](https://x/1)会晤。平壤说经济合作。平壤。\n\n## 相关链接\n\n* [香港](https://x/2)",
+        "金正恩抵达俄罗斯。普丁欢迎他。![北韩](https://x/a.jpg)北韩说，普丁与北韩。",
+        "> 臺灣立法院通過決議，國民黨支持。國民黨立委說台海緊張。",
+    ]
+    titles = ["普京会晤金正恩", "金正恩访问俄罗斯", "臺灣立法院通過決議"]
+    from_text = [
+        TagRecord(f"https://m/{i}", t, plain_text(m))
+        for i, (t, m) in enumerate(zip(titles, markdown, strict=True))
+    ]
+    from_markdown = [
+        TagRecord(r.url, r.title, markdown=m) for r, m in zip(from_text, markdown, strict=True)
+    ]
+    assert from_markdown == from_text
+    expected = assign_tags(from_text, CONFIG)
+    assert assign_tags(from_markdown, CONFIG, cache_dir=tmp_path) == expected
+    assert assign_tags(from_markdown, CONFIG, cache_dir=tmp_path) == expected  # from the cache
+
+
+# --- speed without changing a tag ------------------------------------------------------------
+
+
+def _reference_counts(rules, text: str) -> list[int]:
+    """Each rule matched on its own, as tagging first did (the one-pass matcher must agree)."""
+    return [rule.count(text) for rule in rules]
+
+
+def test_one_pass_rule_matching_counts_as_each_rule_alone():
+    import random
+
+    rules = [
+        *CONFIG.rules,
+        make_rule("世卫", ["WHO", "Who Cares", "ıd"]),
+        make_rule("马里", {"aliases": ["Mali"], "exclude": ["马里兰", "Malibu"]}),
+        make_rule("中共", ["中国共产党", "中国", "国共", "共产党员"]),
+        make_rule("X", {"aliases": ["x-1", "1x", "ǅz"], "exclude": ["马里兰"]}),
+        make_rule("st", ["ſt", "KM", "µm"]),
+    ]
+    matcher = RuleMatcher(rules)
+    words = sorted({a for r in rules for a in (*r.aliases, *r.exclude)})
+    words += [
+        "a",
+        "1",
+        " ",
+        "，",
+        "中",
+        "国",
+        "党",
+        "马",
+        "里",
+        "兰",
+        "x",
+        "-",
+        "ı",
+        "ſ",
+        "K",
+        "µ",
+        "_",
+    ]
+    generator = random.Random(7)
+    for _ in range(3000):
+        parts = [generator.choice(words) for _ in range(generator.randint(0, 10))]
+        text = "".join(p.swapcase() if generator.random() < 0.2 else p for p in parts)
+        assert matcher.counts(text) == _reference_counts(rules, text), text
+    text = "中国共产党员说，中国共产党和WHO（who）在WHOLE马里兰与马里、Mali、Malibu"
+    assert matcher.counts(text) == _reference_counts(rules, text)
+
+
+def test_articles_are_analysed_alike_on_one_or_more_processes(tmp_path):
+    records = [
+        TagRecord(f"{r.url}/{i}", r.title, f"{r.text}{i}") for i in range(3) for r in corpus()
+    ]
+    one = assign_tags(records, CONFIG, workers=1)
+    assert assign_tags(records, CONFIG, cache_dir=tmp_path, workers=2) == one
+    assert assign_tags(records, CONFIG, cache_dir=tmp_path, workers=2) == one
+
+
+def test_overrides_are_found_without_parsing_every_url():
+    from newsarchive.tags.overrides import override_for, overrides_for
+
+    overrides = parse_overrides(
+        {
+            "https://www.rfi.fr/cn/a/1/": {"add": ["北韩"]},
+            "http://x.org/news?id=7": {"remove": ["经济"]},
+        }
+    )
+    urls = [
+        "http://rfi.fr/cn/a/1",
+        "https://www.rfi.fr//cn/a/1/",
+        "http://https://www.rfi.fr/cn/a/1",
+        "https://rfi.fr/cn/a/12",
+        "https://rfi.fr/cn/a/\t1",
+        "https://x.org/news/?id=7",
+        "https://x.org/news?id=8",
+        "",
+    ]
+    assert overrides_for(overrides, urls) == [override_for(overrides, u) for u in urls]
+    assert [o is not None for o in overrides_for(overrides, urls)] == [1, 1, 1, 0, 1, 1, 0, 0]
+    home = parse_overrides({"https://x.org/": {"add": ["a"]}})
+    assert overrides_for(home, ["https://www.x.org"]) == [home["x.org/"]]
+
+
+def test_slugs_are_remembered(tmp_path):
+    calls: list[str] = []
+
+    def slugify(name: str) -> str:
+        calls.append(name)
+        return f"s-{len(name)}"
+
+    first = cached_slugs(["美国", "香港特区"], slugify, tmp_path, "setup")
+    assert first == {"美国": "s-2", "香港特区": "s-4"} and len(calls) == 2
+    assert cached_slugs(["香港特区"], slugify, tmp_path, "setup") == {"香港特区": "s-4"}
+    assert len(calls) == 2
+    cached_slugs(["香港特区"], slugify, tmp_path, "other settings")
+    assert len(calls) == 3
+
+
+def test_plugin_and_commands_do_not_load_jieba(tmp_path):
+    """jieba (seconds to import and load) only when an article's analysis is not cached."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    expected = [r.tags for r in assign_tags(corpus(), CONFIG, cache_dir=tmp_path)]
+    script = f"""
+import sys
+import newsarchive, newsarchive.reader, newsarchive.cli
+newsarchive.register()
+assert newsarchive.cli.main(["check", {str(root / "content" / "articles")!r}]) == 0
+from test_tags import CONFIG, Options, TagConfig, assign_tags, corpus
+assert "jieba" not in sys.modules, "jieba was imported"
+tags = [r.tags for r in assign_tags(corpus(), CONFIG, cache_dir={str(tmp_path)!r})]
+assert tags == {expected!r}, tags
+# Other options: the tags are assigned again, from the cached analyses.
+config = TagConfig(CONFIG.rules, Options(max_tags=3), CONFIG.ignore, CONFIG.stopwords)
+cached = assign_tags(corpus(), config, cache_dir={str(tmp_path)!r})
+assert "jieba" not in sys.modules, "jieba was imported"
+assert cached == assign_tags(corpus(), config)  # analysed afresh
+assert "jieba" in sys.modules
+"""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The sample's tags (content/articles, tags.yml, overrides.yml): speed-ups must not change them.
+# After a deliberate change of tagging (or of the sample), update with the dump in the message.
+SAMPLE_TAGS = {
+    "91c13c22": "澳大利亚|新冠疫情",
+    "1ffa19a8": "动物|新冠疫情",
+    "1b8ec40b": "动物|艺术|德国",
+    "846f43c2": "疫苗|香港|台湾|特朗普|美国大选|新冠疫情|美国|中国",
+    "1e05624e": "疫苗|巴西|中国|新冠疫情",
+    "b3e498c1": "贸易战|中美关系|特朗普|美国|中国|经济|TikTok|新冠疫情",
+    "d14a5e55": "气候变化|新冠疫情",
+    "70f31ff1": "普京|俄罗斯|朝鲜|经济|金正恩|韩国|间谍|联合国",
+    "14b4a812": "言论审查|习近平",
+    "55a0cef5": "百度|谷歌|中国|经济|韩国",
+    "9c31bf49": "宗教|中国",
+    "8cc63a2d": "宣传|爱国",
+    "45057774": "谷歌|反垄断|中国|华为",
+    "35301b15": "华为|谷歌|言论审查",
+    "6510c07f": "任志强|言论审查|宣传|经济|中国|习近平",
+    "c0a48a7b": "印度|美国|蓬佩奥|日本|中国|澳大利亚",
+    "90e93771": "塔利班|阿富汗|德国|特朗普|美国大选|美国|联合国|新冠疫情",
+    "0fd08696": "俄罗斯|气候变化",
+    "f79dfac2": "美国大选|特朗普|白宫|共和党|巴雷特|新冠疫情|拜登|美国",
+    "6a481462": "艺术|贝多芬",
+    "2ed0da9b": "印度|美国大选|特朗普|贸易战",
+    "911a34a7": "移民|中国共产党|美国|中国",
+    "4f5a543e": "特朗普|白宫|美国大选|拜登|新冠疫情",
+    "7cfa9f0b": "特朗普|台湾|美国大选|美国|间谍|中国|新冠疫情|朝鲜",
+    "51cb851e": "经济|中国|新冠疫情|巴西",
+    "60598056": "经济|欧洲|艺术|新冠疫情",
+    "c0d545de": "移民|美国|中国|宗教",
+    "b00ea0d4": "TikTok|美国|特朗普|中国|共和党|白宫|经济|美国大选",
+    "58828e66": "香港|新冠疫情|英国|动物|中国",
+    "a26bbf2c": "制裁|香港|美国|中国",
+    "dea15a19": "孔子学院|教育|美国|中国|蓬佩奥|宣传|言论审查|中国共产党",
+    "b044be1d": "加拿大|孟晚舟|中国|人质",
+    "70403da5": "教育|香港|林郑月娥|言论审查",
+    "f2e07fba": "台湾|国民党|美国|经济|中美关系|蔡英文|中国|中国共产党",
+    "bd46854e": "谷歌|华为|反垄断|中国|美国|制裁",
+    "792e43fa": "台湾|国民党|蔡英文|中国|美国|日本|中国共产党",
+    "fc14a303": "秘鲁|日本|新冠疫情",
+    "1c971ebd": "民主党|最高法院|共和党|巴雷特|特朗普|美国|美国大选|宗教",
+    "6f49e98e": "艺术|法国|新冠疫情",
+    "16eaa958": "习近平|任志强|王岐山|中国共产党|中国|宣传|香港",
+    "08bb1c3f": "墨西哥|移民",
+    "aa11e743": "印度|美国|新冠疫情",
+    "bc215014": "人质|马里|法国|宗教|诺贝尔奖|联合国",
+    "95de616c": "普京|金正恩|俄罗斯|朝鲜|中国|联合国",
+    "73b39297": "印度|中国|间谍",
+    "5ffd9199": "特朗普|巴雷特|美国大选|白宫|拜登|宗教|美国|民主党",
+    "b2391e33": "新冠疫情|巴西|印度|美国",
+    "06afe667": "诺贝尔奖|联合国|新冠疫情|英国",
+    "49bfe750": "台湾|香港|移民|黄之锋",
+    "9d49c4a3": "诺贝尔奖|艺术|美国",
+    "be846e35": "国安法|香港|教育|中国|中国共产党|新冠疫情",
+}
+
+
+def test_the_samples_tags_are_unchanged():
+    from newsarchive.tags import load_config, load_overrides
+    from newsarchive.tags.report import read_records
+    from newsarchive.urls import url_hash
+
+    content = Path(__file__).resolve().parent.parent / "content"
+    records, problems = read_records([content / "articles"])
+    assert problems == []
+    results = assign_tags(
+        records, load_config(content / "tags.yml"), load_overrides(content / "overrides.yml")
+    )
+    found = {url_hash(r.url): "|".join(r.tags) for r in results}
+    dump = "".join(f'    "{k}": "{v}",\n' for k, v in found.items())
+    assert found == SAMPLE_TAGS, "tags of the sample changed; now:\n" + dump

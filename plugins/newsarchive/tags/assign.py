@@ -10,15 +10,18 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from .config import TagConfig
-from .folding import fold, fold_key
-from .keywords import Keyword, extract
-from .overrides import Override, override_for
+from .analysis import Analysis, AnalysisCache, Hits, analyse_all, digest, paused_gc
+from .config import Options, TagConfig
+from .folding import fold, fold_key, fold_word
+from .keywords import ranked
+from .overrides import Override, overrides_for
 from .records import TagRecord
-from .rules import RuleHit, alias_pattern, match_rules
+from .rules import alias_pattern
 
 TITLE_BONUS = 3
 MAX_COUNT = 10  # body mentions beyond this do not make a rule tag rank higher
@@ -34,104 +37,172 @@ class TagResult:
     tags: tuple[str, ...]
 
 
+class _Word(NamedTuple):
+    """An automatic candidate of one article, with the forms choosing compares."""
+
+    key: str  # fold_key(spelling): the candidate's identity
+    proper: bool
+    name: str  # fold(spelling): the tag it gives
+    name_key: str  # fold_key(name)
+    name_lower: str  # name.casefold()
+    lower: str  # spelling.casefold(): compared with the tags and aliases already taken
+    parts: frozenset[str]  # every substring of ``lower``, the empty one too
+
+
+_UNKNOWN: Any = object()
+
+
+def _parts(word: str) -> frozenset[str]:
+    return frozenset(word[i:j] for i in range(len(word) + 1) for j in range(i, len(word) + 1))
+
+
 @dataclass
 class _Candidates:
-    """What one article could be tagged with, before choosing."""
+    """What one article could be tagged with, and what it takes whatever is shared."""
 
-    forced: list[str]
-    banned: set[str]
-    rules: list[str]  # curated tags it matches, best first
-    keywords: list[Keyword]  # automatic candidates, best first
-    covered: list[str] = field(default_factory=list)  # aliases of the curated tags it matches
+    candidate_keys: set[str]  # fold_key of each curated tag it matches and of each keyword
+    keywords: list[_Word]  # automatic candidates, best first
+    chosen: list[str]  # forced and curated tags taken, in order
+    keys: set[str]  # their fold_key
+    taken: set[str]  # aliases of its curated tags and the chosen tags, case-folded
+    joined: str  # the same, NUL-separated: a keyword is in one of them if it is in this
 
 
-def _rule_scores(hits: list[dict[str, RuleHit]]) -> list[list[str]]:
-    frequency = Counter(name for article in hits for name in article)
+class _Choice(NamedTuple):
+    """One article's tags, their fold_key, and the keys whose leaving ``shared`` could change them
+    (those of the keywords taken because shared; all of them when the article needed filling)."""
+
+    tags: list[str]
+    keys: set[str]
+    depends: list[str]
+
+
+def _rule_scores(hits: Sequence[Hits]) -> list[list[str]]:
+    """The curated tags of each article, best first: (title bonus + body count) × IDF."""
+    frequency = Counter(name for article in hits for name in article[::3])
     total = len(hits)
+    idf = {name: math.log((total + 1) / (n + 1)) + 1 for name, n in frequency.items()}
     ranked = []
     for article in hits:
-
-        def score(name: str, hit: RuleHit) -> float:
-            idf = math.log((total + 1) / (frequency[name] + 1)) + 1
-            return (TITLE_BONUS * hit.in_title + min(hit.count, MAX_COUNT)) * idf
-
-        ranked.append(sorted(article, key=lambda n: (-score(n, article[n]), n)))
+        flat = iter(article)
+        scored = sorted(
+            (-((TITLE_BONUS * in_title + min(count, MAX_COUNT)) * idf[name]), name)  # type: ignore[operator, call-overload]
+            for name, in_title, count in zip(flat, flat, flat, strict=True)
+        )
+        ranked.append([name for _, name in scored])
     return ranked
 
 
 def _candidates(
-    records: Sequence[TagRecord],
-    titles: Sequence[str],
-    config: TagConfig,
-    overrides: Sequence[Override | None],
-    cache_dir: str | Path | None,
+    analyses: Sequence[Analysis], config: TagConfig, overrides: Sequence[Override | None]
 ) -> list[_Candidates]:
-    folded = [
-        (config.strip_ignored(fold(t)), config.strip_ignored(fold(r.text)))
-        for r, t in zip(records, titles, strict=True)
-    ]
-    options = config.options
-    hits = [match_rules(config.rules, t, x, options.body_min) for t, x in folded]
-    aliases = frozenset(a for rule in config.rules for a in rule.aliases)
-    keywords = extract(folded, config.stopwords, words=aliases, cache_dir=cache_dir)
+    ranked_rules = _rule_scores([analysis[0] for analysis in analyses])
+    ranked_words = ranked([analysis[1:] for analysis in analyses])  # type: ignore[misc]
+    max_tags = config.options.max_tags
+    rule_info = {  # name: (fold_key, case-folded, its aliases case-folded)
+        rule.name: (
+            fold_key(rule.name),
+            rule.name.casefold(),
+            [a.casefold() for a in config.rule(rule.name).aliases],  # type: ignore[union-attr]
+        )
+        for rule in config.rules
+    }
+    words: tuple[dict[str, _Word | None], dict[str, _Word | None]] = ({}, {})  # by proper?
+
+    def word(spelling: str, proper: bool) -> _Word | None:
+        """The candidate, or None for an alias of a curated tag (that tag is matched instead)."""
+        name = fold_word(spelling)
+        if config.canonical(spelling) != name:
+            return None
+        lower = spelling.casefold()
+        key, name_key = fold_key(spelling), fold_key(name)
+        return _Word(key, proper, name, name_key, name.casefold(), lower, _parts(lower))
+
     result = []
-    for ranked, words, override in zip(_rule_scores(hits), keywords, overrides, strict=True):
-        banned = {fold_key(config.canonical(w)) for w in (override.remove if override else ())}
-        forced = [config.canonical(w) for w in (override.add if override else ())]
-        rules = [name for name in ranked if fold_key(name) not in banned]
-        covered = [a.casefold() for name in rules for a in config.rule(name).aliases]  # type: ignore[union-attr]
-        free = [
-            k
-            for k in words
-            if config.canonical(k.word) == fold(k.word)  # not an alias of a curated tag
-            and fold_key(k.word) not in banned
-        ]
-        result.append(_Candidates(forced, banned, rules, free, covered))
+    for names, found, override in zip(ranked_rules, ranked_words, overrides, strict=True):
+        free = []
+        for _, spelling, proper, _, _ in found:
+            known = words[proper]
+            candidate = known.get(spelling, _UNKNOWN)
+            if candidate is _UNKNOWN:
+                candidate = known[spelling] = word(spelling, proper)
+            if candidate is not None:
+                free.append(candidate)
+        forced: list[str] = []
+        if override:
+            banned = {fold_key(config.canonical(w)) for w in override.remove}
+            names = [name for name in names if fold_key(name) not in banned]
+            free = [w for w in free if w.key not in banned]
+            forced = [config.canonical(w) for w in override.add]
+        # What the article takes whatever is shared: forced tags, then curated ones.
+        chosen: list[str] = []
+        keys: set[str] = set()
+        taken = [a for name in names for a in rule_info[name][2]]
+        for name in forced:
+            if fold_key(name) not in keys:
+                chosen.append(name)
+                keys.add(fold_key(name))
+                taken.append(name.casefold())
+        for name in names:
+            if len(chosen) >= max_tags:
+                break
+            key, lower, _ = rule_info[name]
+            if key not in keys:
+                chosen.append(name)
+                keys.add(key)
+                taken.append(lower)
+        rule_keys = {rule_info[name][0] for name in names}
+        result.append(
+            _Candidates(
+                rule_keys.union([w.key for w in free]),
+                free,
+                chosen,
+                keys,
+                set(taken),
+                "\0".join(taken),
+            )
+        )
     return result
 
 
-def _overlaps(word: str, chosen: Sequence[str]) -> bool:
-    """Whether a keyword repeats a chosen tag or alias (``印度人`` after ``印度``)."""
-    key = word.casefold()
-    return any(key in other or other in key for other in chosen)
+def _choose(c: _Candidates, shared: set[str], options: Options) -> _Choice:
+    """The tags of one article: its forced and curated tags, then up to ``max_keywords`` proper
+    names it shares with other articles; too few, and its best remaining keywords."""
+    chosen, keys, taken, joined = c.chosen, c.keys, c.taken, c.joined
+    copied = False
 
+    def overlaps(word: _Word) -> bool:
+        """Whether a keyword repeats a taken tag or alias (``印度人`` after ``印度``)."""
+        return bool(taken) and (word.lower in joined or not taken.isdisjoint(word.parts))
 
-def _choose(c: _Candidates, shared: set[str], config: TagConfig) -> list[str]:
-    options = config.options
-    chosen: list[str] = []
-    keys: set[str] = set()
-    taken = list(c.covered)
+    def take(word: _Word) -> None:
+        nonlocal chosen, keys, taken, joined, copied
+        if word.name_key not in keys:
+            if not copied:
+                chosen, keys, taken, copied = chosen.copy(), keys.copy(), taken.copy(), True
+            joined = f"{joined}\0{word.name_lower}" if taken else word.name_lower
+            chosen.append(word.name)
+            keys.add(word.name_key)
+            taken.add(word.name_lower)
 
-    def take(name: str) -> None:
-        if fold_key(name) not in keys:
-            chosen.append(name)
-            keys.add(fold_key(name))
-            taken.append(name.casefold())
-
-    for name in c.forced:
-        take(name)
-    for name in c.rules:
-        if len(chosen) < options.max_tags:
-            take(name)
     added = 0
-    for keyword in c.keywords:
+    counted: list[str] = []
+    for word in c.keywords:
         if len(chosen) >= options.max_tags or added >= options.max_keywords:
             break
-        if (
-            keyword.proper
-            and fold_key(keyword.word) in shared
-            and not _overlaps(keyword.word, taken)
-        ):
-            take(fold(keyword.word))
+        if word.proper and word.key in shared and not overlaps(word):
+            take(word)
             added += 1
+            counted.append(word.key)
+    if len(chosen) >= options.min_tags:
+        return _Choice(chosen, keys, counted)
     # Too few tags: the best remaining keywords, those shared with other articles first.
-    fill = sorted(c.keywords, key=lambda k: (fold_key(k.word) not in shared, not k.proper))
-    for keyword in fill:
+    for word in sorted(c.keywords, key=lambda w: (w.key not in shared, not w.proper)):
         if len(chosen) >= options.min_tags:
             break
-        if not _overlaps(keyword.word, taken):
-            take(fold(keyword.word))
-    return chosen
+        if not overlaps(word):
+            take(word)
+    return _Choice(chosen, keys, [w.key for w in c.keywords])
 
 
 def assign_tags(
@@ -139,31 +210,62 @@ def assign_tags(
     config: TagConfig | None = None,
     overrides: Mapping[str, Override] | None = None,
     cache_dir: str | Path | None = None,
+    workers: int | None = None,
 ) -> list[TagResult]:
     """The tags of every record, computed over all of them together (in the records' order).
 
-    ``cache_dir`` keeps each article's word analysis on disk for the next run.
+    ``cache_dir`` keeps each article's analysis on disk for the next run; the articles it does
+    not have are analysed on ``workers`` processes (default: all cores).
     """
     config = config or TagConfig()
-    found = [override_for(overrides or {}, r.url) for r in records]
+    found = overrides_for(overrides or {}, [r.url for r in records])
     titles = [o.title if o and o.title else r.title for r, o in zip(records, found, strict=True)]
-    candidates = _candidates(records, titles, config, found, cache_dir)
-    # Start from every candidate two or more articles have; drop those that end up on one only.
-    frequency = Counter(
-        key
-        for c in candidates
-        for key in {fold_key(n) for n in c.rules} | {fold_key(k.word) for k in c.keywords}
-    )
+    cache = AnalysisCache(cache_dir, config) if cache_dir else None
+    digests = [digest(title, record) for title, record in zip(titles, records, strict=True)]
+    run = None
+    if cache:
+        changes = [(i, o.add, o.remove) for i, o in enumerate(found) if o and (o.add or o.remove)]
+        run = cache.run_key(config, digests, changes)
+        tags = cache.load_tags(run)
+        if tags is not None and len(tags) == len(records):
+            return [TagResult(r.url, t, x) for r, t, x in zip(records, titles, tags, strict=True)]
+    analyses = analyse_all(titles, records, config, cache, digests, workers)
+    with paused_gc():
+        results = _assign(records, titles, _candidates(analyses, config, found), config.options)
+    if cache and run:
+        cache.save_tags(run, [r.tags for r in results])
+    return results
+
+
+def _assign(
+    records: Sequence[TagRecord],
+    titles: Sequence[str],
+    candidates: Sequence[_Candidates],
+    options: Options,
+) -> list[TagResult]:
+    """Choose every article's tags, starting from the candidates two or more articles have, then
+    dropping those that end up on one article only."""
+    frequency = Counter(chain.from_iterable(c.candidate_keys for c in candidates))
     shared = {key for key, n in frequency.items() if n >= 2}
-    for _ in range(_ROUNDS):
-        chosen = [_choose(c, shared, config) for c in candidates]
-        used = Counter(fold_key(t) for tags in chosen for t in tags)
+    chosen = [_choose(c, shared, options) for c in candidates]
+    used = Counter(chain.from_iterable(choice.keys for choice in chosen))
+    for _ in range(_ROUNDS - 1):
         narrowed = {key for key in shared if used[key] >= 2}
         if narrowed == shared:
             break
+        # Only the articles whose choice depended on a key that left choose again.
+        dropped = shared - narrowed
         shared = narrowed
+        again = [i for i, choice in enumerate(chosen) if not dropped.isdisjoint(choice.depends)]
+        for index in again:
+            for key in chosen[index].keys:
+                used[key] -= 1
+            chosen[index] = _choose(candidates[index], shared, options)
+            for key in chosen[index].keys:
+                used[key] += 1
     return [
-        TagResult(r.url, t, tuple(tags)) for r, t, tags in zip(records, titles, chosen, strict=True)
+        TagResult(r.url, t, tuple(choice.tags))
+        for r, t, choice in zip(records, titles, chosen, strict=True)
     ]
 
 

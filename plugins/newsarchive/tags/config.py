@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Any
 import yaml
 
 from .folding import fold, fold_key
-from .rules import Rule, make_rule, merge_rules
+from .rules import Rule, RuleMatcher, make_rule, merge_rules
 from .stopwords import STOPWORDS
 
 
@@ -37,6 +38,8 @@ class TagConfig:
     _by_key: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _alias_names: dict[str, str] = field(init=False, repr=False, compare=False)
     _ignore: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _matcher: RuleMatcher = field(init=False, repr=False, compare=False)
+    _canonical: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         aliases: dict[str, str] = {}
@@ -48,6 +51,24 @@ class TagConfig:
         object.__setattr__(self, "_by_key", {fold_key(r.name): r for r in self.rules})
         object.__setattr__(self, "_alias_names", aliases)
         object.__setattr__(self, "_ignore", ignore)
+        object.__setattr__(self, "_matcher", RuleMatcher(self.rules))
+        object.__setattr__(self, "_canonical", {})
+
+    @property
+    def aliases(self) -> frozenset[str]:
+        """Every alias of every curated tag (segmentation keeps them whole)."""
+        return frozenset(a for rule in self.rules for a in rule.aliases)
+
+    @property
+    def matcher(self) -> RuleMatcher:
+        """The curated rules, matched in one pass per text."""
+        return self._matcher
+
+    def fingerprint(self) -> str:
+        """Everything a per-article analysis depends on, as text (for cache keys)."""
+        rules = [[r.name, list(r.aliases), r.body_min, list(r.exclude)] for r in self.rules]
+        data = [rules, self.options.body_min, list(self.ignore), sorted(self.stopwords)]
+        return json.dumps(data, ensure_ascii=False)
 
     def rule(self, name: str) -> Rule | None:
         """The curated rule for a tag name, if any (compared after folding)."""
@@ -55,8 +76,11 @@ class TagConfig:
 
     def canonical(self, word: str) -> str:
         """The tag a word stands for: a rule's name when it is one of its aliases, else the word folded."""
-        folded = fold(word).strip()
-        return self._alias_names.get(folded.casefold(), folded)
+        known = self._canonical.get(word)
+        if known is None:
+            folded = fold(word).strip()
+            known = self._canonical[word] = self._alias_names.get(folded.casefold(), folded)
+        return known
 
     def strip_ignored(self, text: str) -> str:
         """Folded text with the ignored phrases blanked out."""

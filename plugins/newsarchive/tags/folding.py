@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from ..language import to_simplified, to_traditional
 
@@ -15,6 +16,13 @@ def fold(text: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=1 << 16)
+def fold_word(word: str) -> str:
+    """:func:`fold` for words and tag names, remembered (they recur across articles)."""
+    return fold(word)
+
+
+@lru_cache(maxsize=1 << 16)
 def fold_key(word: str) -> str:
     """The identity of a tag: folded and case-insensitive (``臺灣`` = ``台湾``, ``Google`` = ``google``)."""
     return fold(word).casefold()

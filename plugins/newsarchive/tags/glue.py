@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter
+from collections.abc import Sequence
+from importlib.metadata import version
+from itertools import chain
 from typing import Any
 
 from pelican import signals
@@ -11,12 +15,20 @@ from pelican.urlwrappers import Tag
 
 from ..errors import Problem
 from ..reader import current_build
-from .assign import assign_tags
+from .assign import TagResult, assign_tags
 from .config import load_config
 from .folding import display
 from .overrides import load_overrides
 from .records import TagRecord, record_from_article
-from .slugs import unique_slugs
+from .slugs import cached_slugs, unique_slugs
+
+# The settings Pelican's tag slugs depend on.
+_SLUG_SETTINGS = (
+    "TAG_REGEX_SUBSTITUTIONS",
+    "SLUG_REGEX_SUBSTITUTIONS",
+    "SLUGIFY_PRESERVE_CASE",
+    "SLUGIFY_USE_UNICODE",
+)
 
 
 def _archived(generator: Any) -> list[Any]:
@@ -33,6 +45,31 @@ def _archived(generator: Any) -> list[Any]:
 
 def _setting_path(settings: dict[str, Any], key: str, default: str) -> str:
     return settings.get(key) or os.path.join(settings["PATH"], default)
+
+
+def page_tags(
+    results: Sequence[TagResult], settings: dict[str, Any], cache_dir: str | None = None
+) -> list[list[Tag]]:
+    """Pelican tags for each result: named in the site's language, each with a slug of its own
+    (slugs remembered under ``cache_dir``)."""
+    lang = settings.get("DEFAULT_LANG", "zh-Hans")
+    shown: dict[str, str] = {}
+    for name in chain.from_iterable(r.tags for r in results):
+        if name not in shown:
+            shown[name] = display(name, lang)
+    named = [[shown[name] for name in r.tags] for r in results]
+    counts = Counter(chain.from_iterable(named))
+    setup = repr(
+        [sys.version, version("pelican"), version("unidecode")]
+        + [settings.get(k) for k in _SLUG_SETTINGS]
+    )
+    plain = cached_slugs(counts, lambda name: Tag(name, settings).slug, cache_dir, setup)
+    slugs = unique_slugs(counts, plain.__getitem__)
+    tags = {}
+    for name in counts:
+        tags[name] = tag = Tag(name, settings)
+        tag.slug = slugs[name]
+    return [[tags[name] for name in names] for names in named]
 
 
 def tag_articles(generator: Any) -> None:
@@ -56,16 +93,11 @@ def tag_articles(generator: Any) -> None:
     if settings.get("NEWSARCHIVE_CACHE", True):
         cache_dir = os.path.join(settings.get("CACHE_PATH", "cache"), "newsarchive-tags")
     results = assign_tags(records, config, overrides, cache_dir)
-    lang = settings.get("DEFAULT_LANG", "zh-Hans")
-    named = [[display(t, lang) for t in r.tags] for r in results]
-    counts = Counter(name for names in named for name in names)
-    slugs = unique_slugs(counts, lambda name: Tag(name, settings).slug)
-    tags = {name: Tag(name, settings) for name in counts}
-    for name, tag in tags.items():
-        tag.slug = slugs[name]
-    for article, record, result, names in zip(articles, records, results, named, strict=True):
-        article.tags = [tags[name] for name in names]
-        article.metadata["tags"] = article.tags
+    for article, record, result, tags in zip(
+        articles, records, results, page_tags(results, settings, cache_dir), strict=True
+    ):
+        article.tags = tags
+        article.metadata["tags"] = tags
         if result.title != record.title:  # corrected in overrides.yml
             article.title = article.metadata["title"] = result.title
 

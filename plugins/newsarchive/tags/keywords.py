@@ -3,25 +3,27 @@ IDF computed over the archive itself, so that what is specific to an article sta
 
 Segmentation uses jieba's dictionary (plus the curated aliases) without its HMM guesser for
 unknown words: ten times faster, and the guessed words (name fragments) made poor tags anyway.
+
+jieba is imported, and its dictionary loaded, only when a document is actually segmented: the
+per-document part (:func:`analyse`, :func:`summarise`) is cached by
+:mod:`newsarchive.tags.analysis`, and the archive-wide part (:func:`rank`) needs no jieba.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import importlib.metadata
 import logging
 import math
-import os
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
-from typing import Any
+from itertools import chain
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import jieba
-import jieba.posseg
+if TYPE_CHECKING:
+    import jieba.posseg
 
 # Proper names and foreign words: people, places, organisations, other names.
 PROPER_POS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz", "eng"})
@@ -32,8 +34,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*[A-Za-z]")
 
 
-@dataclass(frozen=True)
-class Keyword:
+class Keyword(NamedTuple):
     """A candidate automatic tag of one article."""
 
     word: str
@@ -44,8 +45,17 @@ class Keyword:
 
 
 @cache
+def jieba_version() -> str:
+    """The installed jieba's version, read without importing it."""
+    return importlib.metadata.version("jieba")
+
+
+@cache
 def _dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
     """jieba's default dictionary: word frequencies, their total, parts of speech (loaded once)."""
+    import jieba
+    import jieba.posseg
+
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
@@ -55,6 +65,9 @@ def _dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
 @lru_cache(maxsize=8)
 def _tokenizer(words: frozenset[str] = frozenset()) -> jieba.posseg.POSTokenizer:
     """A segmenter of its own, on a copy of the default dictionary, that keeps ``words`` whole."""
+    import jieba
+    import jieba.posseg
+
     frequencies, total, parts_of_speech = _dictionary()
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(frequencies), total, True
@@ -64,6 +77,11 @@ def _tokenizer(words: frozenset[str] = frozenset()) -> jieba.posseg.POSTokenizer
         if _HAN.search(word) and len(word) >= 2:
             tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000), tag="nz")
     return segmenter
+
+
+def prepare(words: frozenset[str] = frozenset()) -> None:
+    """Load the segmenter that keeps ``words`` whole now (before forking workers that share it)."""
+    _tokenizer(words)
 
 
 def is_candidate(word: str, stopwords: frozenset[str]) -> bool:
@@ -86,8 +104,6 @@ def tokens(text: str, words: frozenset[str] = frozenset()) -> list[tuple[str, st
 
 # A word of one document: (spelling, count in the title, count in the body, a proper name?).
 Entry = tuple[str, int, int, bool]
-# Bump when a change to segmentation or filtering should invalidate cached analyses.
-ANALYSIS_VERSION = "1"
 
 
 def analyse(
@@ -104,34 +120,88 @@ def analyse(
     return [tuple(e) for e in sorted(counts.values())]  # type: ignore[misc]
 
 
-class AnalysisCache:
-    """Document analyses on disk, keyed by content and everything the analysis depends on."""
+# What ranking needs of one document, in flat tuples of strings, numbers and booleans (cached
+# with marshal: few objects to load):
+# - the key (case-folded word) of every candidate word, for the archive's document frequencies;
+# - key, spelling, mentions of each word with Latin letters, to show the usual spelling;
+# - the words that can be keywords (in the title or twice in the body): their keys, their
+#   weights (title count × TITLE_WEIGHT + body count), and proper?, body count, in title? of each.
+Summary = tuple[
+    tuple[str, ...],
+    tuple[str | int, ...],
+    tuple[str, ...],
+    tuple[int, ...],
+    tuple[bool | int, ...],
+]
 
-    def __init__(self, directory: str | Path, stopwords: frozenset[str], words: frozenset[str]):
-        self.directory = Path(directory)
-        setup = json.dumps(
-            [ANALYSIS_VERSION, jieba.__version__, sorted(stopwords), sorted(words)],
-            ensure_ascii=False,
+
+def summarise(entries: Sequence[Entry]) -> Summary:
+    """A document's entries reduced to what :func:`rank` needs (words merged without case)."""
+    merged: dict[str, list[Any]] = {}
+    spellings: list[str | int] = []
+    for word, in_title, in_body, proper in entries:
+        key = word.casefold()
+        if word.lower() != word.upper():  # has letters with case: spellings may differ
+            spellings += (key, word, in_title + in_body)
+        entry = merged.setdefault(key, [0, 0, False])
+        entry[0] += in_title
+        entry[1] += in_body
+        entry[2] = entry[2] or proper
+    keys: list[str] = []
+    weights: list[int] = []
+    details: list[bool | int] = []
+    for key, (in_title, count, proper) in merged.items():
+        if in_title or count >= 2:
+            keys.append(key)
+            weights.append(TITLE_WEIGHT * in_title + count)
+            details += (proper, count, in_title > 0)
+    return tuple(merged), tuple(spellings), tuple(keys), tuple(weights), tuple(details)
+
+
+# A ranked keyword as :func:`ranked` gives it: (-score, spelling, proper?, body count, in title?).
+Ranked = tuple[float, str, bool, int, bool]
+
+
+def ranked(summaries: Sequence[Summary], top: int = 12) -> list[list[Ranked]]:
+    """The best ``top`` keywords of each summarised document, best first (see :func:`rank`)."""
+    frequency = Counter(chain.from_iterable(s[0] for s in summaries))
+    spellings: Counter[tuple[str, str]] = Counter()
+    for summary in summaries:
+        flat = iter(summary[1])
+        for key, spelling, mentions in zip(flat, flat, flat, strict=True):
+            spellings[key, spelling] += mentions  # type: ignore[index]
+    best: dict[str, str] = {}
+    for (key, spelling), _ in sorted(spellings.items(), key=lambda item: (-item[1], item[0])):
+        best.setdefault(key, spelling)
+    total = len(summaries)
+    # -IDF of each word: weight × -IDF is exactly -(weight × IDF), the score negated.
+    negated = [-(math.log((total + 1) / (n + 1)) + 1) for n in range(total + 1)]
+    minus_idf = {key: negated[n] for key, n in frequency.items()}.__getitem__
+    spelling_of = best.get
+    results = []
+    for _, _, keys, weights, details in summaries:
+        # (-score, spelling, index) sorts best first; spellings are distinct within a document.
+        scored = sorted(
+            zip(
+                map(operator.mul, weights, map(minus_idf, keys)),
+                map(spelling_of, keys, keys),
+                range(len(keys)),
+                strict=True,
+            )
         )
-        self._fingerprint = hashlib.sha256(setup.encode("utf-8")).hexdigest()
+        del scored[top:]
+        results.append([(s, w, *details[3 * i : 3 * i + 3]) for s, w, i in scored])
+    return results  # type: ignore[return-value]
 
-    def _path(self, title: str, text: str) -> Path:
-        data = f"{self._fingerprint}\0{title}\0{text}".encode()
-        key = hashlib.sha256(data).hexdigest()
-        return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, title: str, text: str) -> list[Entry] | None:
-        path = self._path(title, text)
-        if not path.exists():
-            return None
-        return [tuple(e) for e in json.loads(path.read_text("utf-8"))]  # type: ignore[misc]
+def rank(summaries: Sequence[Summary], top: int = 12) -> list[list[Keyword]]:
+    """The best ``top`` keywords of each summarised document, best first.
 
-    def put(self, title: str, text: str, entries: list[Entry]) -> None:
-        path = self._path(title, text)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(entries, ensure_ascii=False), "utf-8")
-        tmp.replace(path)
+    Score: (title count × 3 + body count) × IDF, the IDF over these documents. A word counts
+    only when it is in the title or at least twice in the body. Latin words are compared without
+    case and shown in their most common spelling.
+    """
+    return [[Keyword(w, -s, p, c, t) for s, w, p, c, t in doc] for doc in ranked(summaries, top)]
 
 
 def extract(
@@ -139,48 +209,7 @@ def extract(
     stopwords: frozenset[str],
     top: int = 12,
     words: frozenset[str] = frozenset(),
-    cache_dir: str | Path | None = None,
 ) -> list[list[Keyword]]:
-    """The best ``top`` keywords of each ``(title, text)`` document (both folded), best first.
-
-    Score: (title count × 3 + body count) × IDF, the IDF over these documents. A word counts
-    only when it is in the title or at least twice in the body. Latin words are compared without
-    case and shown in their most common spelling. ``words`` (curated aliases) are kept whole.
-    Each document's analysis is cached under ``cache_dir`` when given.
-    """
-    cache = AnalysisCache(cache_dir, stopwords, words) if cache_dir else None
-    analyses: list[list[Entry]] = []
-    for title, text in documents:
-        entries = cache.get(title, text) if cache else None
-        if entries is None:
-            entries = analyse(title, text, stopwords, words)
-            if cache:
-                cache.put(title, text, entries)
-        analyses.append(entries)
-    spellings: Counter[tuple[str, str]] = Counter()
-    frequency: Counter[str] = Counter()
-    for entries in analyses:
-        spellings.update({(w.casefold(), w): t + b for w, t, b, _ in entries})
-        frequency.update({w.casefold() for w, _, _, _ in entries})
-    best_spelling: dict[str, str] = {}
-    for (key, spelling), _ in sorted(spellings.items(), key=lambda item: (-item[1], item[0])):
-        best_spelling.setdefault(key, spelling)
-    total = len(documents)
-    results = []
-    for entries in analyses:
-        merged: dict[str, list[Any]] = {}
-        for word, in_title, in_body, proper in entries:
-            entry = merged.setdefault(word.casefold(), [0, 0, False])
-            entry[0] += in_title
-            entry[1] += in_body
-            entry[2] = entry[2] or proper
-        keywords = []
-        for key, (in_title, count, proper) in merged.items():
-            if not in_title and count < 2:
-                continue
-            idf = math.log((total + 1) / (frequency[key] + 1)) + 1
-            score = (TITLE_WEIGHT * in_title + count) * idf
-            keywords.append(Keyword(best_spelling[key], score, proper, count, in_title > 0))
-        keywords.sort(key=lambda k: (-k.score, k.word))
-        results.append(keywords[:top])
-    return results
+    """The best ``top`` keywords of each ``(title, text)`` document (both folded), best first,
+    as :func:`rank` scores them; ``words`` (curated aliases) are kept whole."""
+    return rank([summarise(analyse(t, x, stopwords, words)) for t, x in documents], top)

@@ -3,7 +3,8 @@ remove, and a corrected title, without touching the archived file."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,3 +67,19 @@ def load_overrides(path: str | Path | None) -> dict[str, Override]:
 def override_for(overrides: Mapping[str, Override], url: str) -> Override | None:
     """The override of the article at ``url``, if any."""
     return overrides.get(url_key(url)) if url else None
+
+
+def _last_segment(key: str) -> str:
+    """The last segment of a key's path: in the URL as written, for any URL with that key."""
+    return key.split("?", 1)[0].rsplit("/", 1)[-1]
+
+
+def overrides_for(overrides: Mapping[str, Override], urls: Sequence[str]) -> list[Override | None]:
+    """:func:`override_for` of each URL; only the URLs that could have an override are parsed."""
+    if not overrides:
+        return [None] * len(urls)
+    segments = {_last_segment(key) for key in overrides}
+    if "" in segments:  # an override of a site's home page: every URL could be it
+        return [override_for(overrides, url) for url in urls]
+    could = re.compile("|".join(map(re.escape, sorted(segments))) + r"|[\t\r\n]")
+    return [override_for(overrides, url) if could.search(url) else None for url in urls]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ..pipeline import RELATED_HEADING
@@ -15,18 +14,54 @@ _RELATED = re.compile(rf"^#+\s*{RELATED_HEADING}\s*$", re.MULTILINE)
 _MARKUP = re.compile(r"[*_#>`|]+")
 
 
-@dataclass(frozen=True)
 class TagRecord:
-    """One article as tagging sees it."""
+    """One article as tagging sees it: source URL, title and plain text.
 
-    url: str
-    title: str
-    text: str
+    The text is given, or made from the article's Markdown (``markdown=``) when first needed: an
+    article whose analysis is cached never needs it.
+    """
+
+    __slots__ = ("_text", "markdown", "title", "url")
+
+    def __init__(
+        self, url: str, title: str, text: str | None = None, *, markdown: str | None = None
+    ) -> None:
+        if (text is None) == (markdown is None):
+            raise TypeError("TagRecord needs a text or a markdown, not both")
+        self.url = url
+        self.title = title
+        self._text = text
+        self.markdown = markdown
+
+    @property
+    def text(self) -> str:
+        """The article's own words (see :func:`plain_text`)."""
+        if self._text is None:
+            self._text = plain_text(self.markdown or "")
+        return self._text
+
+    @property
+    def source(self) -> tuple[str, str]:
+        """What the text is made from: ``("markdown", …)`` or ``("text", …)``."""
+        if self.markdown is not None:
+            return "markdown", self.markdown
+        return "text", self.text
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TagRecord):
+            return NotImplemented
+        return (self.url, self.title, self.text) == (other.url, other.title, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.url, self.title, self.text))
+
+    def __repr__(self) -> str:
+        return f"TagRecord(url={self.url!r}, title={self.title!r}, text={self.text!r})"
 
 
 def plain_text(markdown: str) -> str:
     """The article's own words: no images, link targets, URLs, Markdown markup or related links."""
-    related = _RELATED.search(markdown)
+    related = _RELATED.search(markdown) if RELATED_HEADING in markdown else None
     if related:
         markdown = markdown[: related.start()]
     text = _IMAGE.sub(" ", markdown)
@@ -39,5 +74,5 @@ def record_from_article(article: Any, title: str | None = None) -> TagRecord:
     """A record from a converted :class:`newsarchive.pipeline.Article` (``title`` overrides its title)."""
     metadata = article.metadata
     return TagRecord(
-        metadata.get("source_url", ""), title or metadata["title"], plain_text(article.markdown)
+        metadata.get("source_url", ""), title or metadata["title"], markdown=article.markdown
     )

@@ -4,7 +4,10 @@ every tag must keep a page of its own."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+import marshal
+import os
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 
 
 def _suffix(name: str) -> str:
@@ -25,4 +28,40 @@ def unique_slugs(counts: Mapping[str, int], slugify: Callable[[str], str]) -> di
         slug = base if base and base not in taken else f"{base}-{_suffix(name)}".strip("-")
         slugs[name] = slug
         taken.add(slug)
+    return slugs
+
+
+def cached_slugs(
+    names: Iterable[str],
+    slugify: Callable[[str], str],
+    directory: str | Path | None,
+    setup: str,
+) -> dict[str, str]:
+    """``slugify`` of every name, remembered under ``directory`` (slugifying is slow and tag names
+    recur from build to build); ``setup``: everything the slugs depend on besides the name."""
+    names = list(names)
+    path = None
+    known: dict[str, str] = {}
+    if directory:
+        fingerprint = hashlib.sha256(setup.encode("utf-8")).hexdigest()[:24]
+        path = Path(directory) / f"slugs-{fingerprint}.marshal"
+        try:
+            loaded = marshal.loads(path.read_bytes())
+            known = loaded if isinstance(loaded, dict) else {}
+        except (OSError, EOFError, ValueError, TypeError):
+            known = {}
+    missing = [name for name in names if name not in known]
+    if not missing:
+        return {name: known[name] for name in names}
+    known.update((name, slugify(name)) for name in missing)
+    slugs = {name: known[name] for name in names}
+    if path is not None:
+        keep = known if len(known) <= 2 * len(slugs) else slugs
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(keep))
+        tmp.replace(path)
+        for other in path.parent.glob("slugs-*.marshal"):
+            if other != path:
+                other.unlink(missing_ok=True)
     return slugs

@@ -1,0 +1,224 @@
+"""What tagging needs of each article on its own: the curated rules it satisfies and its candidate
+words. Pure per article, so it is cached (one file per configuration, keyed by each article's
+title and text) and computed on all cores for the articles the cache does not have.
+
+The same folder keeps the tags of the last run with what they were computed from: a rebuild
+with no changes reads them back instead of assigning again.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import marshal
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from . import keywords
+from .config import TagConfig
+from .folding import fold
+from .records import TagRecord
+
+# Name, in the title?, body count of each curated rule an article satisfies, in one flat tuple.
+Hits = tuple[str | bool | int, ...]
+# The rules an article satisfies, and its words (:data:`keywords.Summary`), in one flat tuple.
+Analysis = tuple[
+    Hits,
+    tuple[str, ...],
+    tuple[str | int, ...],
+    tuple[str, ...],
+    tuple[int, ...],
+    tuple[bool | int, ...],
+]
+# Cached analyses and tags are only reused by the same code (these modules' source) and setup.
+_ANALYSIS_CODE = ("analysis", "folding", "keywords", "records", "rules")
+_ASSIGN_CODE = ("assign", "config", "overrides")
+# Below this many articles to analyse, a pool costs more than it saves.
+_MIN_PARALLEL = 8
+_CHUNK = 16
+# A cache file keeps analyses of articles no longer seen until it is this many times too big.
+_SPARE = 2
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside (it would scan every new object many times over)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@cache
+def _code(*modules: str) -> str:
+    """A digest of these modules' source code."""
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
+    return digest.hexdigest()
+
+
+def analyse_article(title: str, text: str, config: TagConfig) -> Analysis:
+    """The analysis of one article (title and plain text, not yet folded)."""
+    title = config.strip_ignored(fold(title))
+    text = config.strip_ignored(fold(text))
+    hits = config.matcher.hits(title, text, config.options.body_min)
+    entries = keywords.analyse(title, text, config.stopwords, config.aliases)
+    return (hits, *keywords.summarise(entries))
+
+
+def digest(title: str, record: TagRecord) -> bytes:
+    """The cache key of an article's title and text (or the Markdown it comes from); UTF-16 is
+    the quickest encoding of Chinese text."""
+    kind, source = record.source
+    hashed = hashlib.blake2b(f"{kind}:{len(title)}:".encode(), digest_size=16)
+    hashed.update(title.encode("utf-16-le", "surrogatepass"))
+    hashed.update(source.encode("utf-16-le", "surrogatepass"))
+    return hashed.digest()
+
+
+def _load(path: Path) -> Any:
+    """A marshal file's value, or None when it is missing or unreadable."""
+    try:
+        with paused_gc():  # a million small tuples: no use looking for cycles among them
+            return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _store(path: Path, value: Any) -> None:
+    """Write a marshal file atomically and drop the other configurations' files of its kind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(marshal.dumps(value))
+    tmp.replace(path)
+    kind = path.name.split("-", 1)[0]
+    for other in path.parent.glob(f"{kind}-*.marshal"):
+        if other != path:
+            other.unlink(missing_ok=True)
+
+
+class AnalysisCache:
+    """Analyses on disk, one marshal file per configuration mapping each article's digest to its
+    analysis (strings shared by articles stored once); and the last run's tags."""
+
+    def __init__(self, directory: str | Path, config: TagConfig) -> None:
+        self.directory = Path(directory)
+        setup = "\0".join(
+            [
+                _code(*_ANALYSIS_CODE),
+                keywords.jieba_version(),
+                version("opencc"),
+                config.fingerprint(),
+            ]
+        )
+        self.fingerprint = hashlib.sha256(setup.encode("utf-8")).hexdigest()
+        self.path = self.directory / f"analyses-{self.fingerprint[:24]}.marshal"
+        self.tags_path = self.directory / "tags-last.marshal"
+
+    def load(self) -> dict[bytes, Analysis]:
+        """The stored analyses (none when the file is missing or unreadable)."""
+        data = _load(self.path)
+        return data if isinstance(data, dict) else {}
+
+    def save(self, analyses: dict[bytes, Analysis]) -> None:
+        """Replace the stored analyses, dropping other configurations' files."""
+        _store(self.path, _share_strings(analyses))
+
+    def run_key(self, config: TagConfig, digests: Sequence[bytes], overrides: Any) -> bytes:
+        """What a run's tags depend on: the analyses (by digest), the configuration, the
+        overrides, the code."""
+        key = hashlib.sha256(f"{_code(*_ASSIGN_CODE)}\0{self.fingerprint}".encode())
+        key.update(repr((config.options, overrides)).encode("utf-8"))
+        key.update(b"".join(digests))
+        return key.digest()
+
+    def load_tags(self, key: bytes) -> list[tuple[str, ...]] | None:
+        """The last run's tags, if they were computed from the same (``run_key``)."""
+        data = _load(self.tags_path)
+        if isinstance(data, tuple) and len(data) == 2 and data[0] == key:
+            return data[1]  # type: ignore[no-any-return]
+        return None
+
+    def save_tags(self, key: bytes, tags: list[tuple[str, ...]]) -> None:
+        """Keep this run's tags for the next."""
+        seen: dict[str, str] = {}
+        _store(self.tags_path, (key, [tuple(map(seen.setdefault, t, t)) for t in tags]))
+
+
+def _share_strings(analyses: dict[bytes, Analysis]) -> dict[bytes, Analysis]:
+    """The analyses with equal strings made one object, so that marshal writes each once."""
+    seen: dict[Any, Any] = {}
+    one = seen.setdefault
+    return {
+        digest: tuple(tuple(map(one, part, part)) for part in analysis)  # type: ignore[misc]
+        for digest, analysis in analyses.items()
+    }
+
+
+# The work of a pool: set before forking, read by the workers.
+_job: tuple[Sequence[tuple[str, TagRecord]], TagConfig] | None = None
+
+
+def _analyse_chunk(indices: range) -> list[Analysis]:
+    assert _job is not None
+    documents, config = _job
+    return [analyse_article(documents[i][0], documents[i][1].text, config) for i in indices]
+
+
+def _analyse_many(
+    documents: Sequence[tuple[str, TagRecord]], config: TagConfig, workers: int
+) -> list[Analysis]:
+    """Analyse every document, on ``workers`` forked processes when there are enough."""
+    global _job
+    keywords.prepare(config.aliases)  # loaded once here, shared by the forked workers
+    if len(documents) < _MIN_PARALLEL or workers < 2:
+        return [analyse_article(title, record.text, config) for title, record in documents]
+    chunks = [range(i, min(i + _CHUNK, len(documents))) for i in range(0, len(documents), _CHUNK)]
+    _job = (documents, config)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return [a for part in pool.map(_analyse_chunk, chunks) for a in part]
+    finally:
+        _job = None
+
+
+def analyse_all(
+    titles: Sequence[str],
+    records: Sequence[TagRecord],
+    config: TagConfig,
+    cache: AnalysisCache | None = None,
+    digests: Sequence[bytes] | None = None,
+    workers: int | None = None,
+) -> list[Analysis]:
+    """The analysis of each record under its title (after overrides): from the ``cache`` when
+    there, the others computed (in parallel) and added to it."""
+    stored = cache.load() if cache else {}
+    if digests is None:
+        digests = [digest(title, record) for title, record in zip(titles, records, strict=True)]
+    found = [stored.get(d) for d in digests]
+    missing: dict[bytes, int] = {}  # each missing digest, with a record that has it
+    for index, (key, analysis) in enumerate(zip(digests, found, strict=True)):
+        if analysis is None:
+            missing.setdefault(key, index)
+    if not missing:
+        return found  # type: ignore[return-value]
+    todo = [(titles[i], records[i]) for i in missing.values()]
+    computed = _analyse_many(todo, config, workers or os.cpu_count() or 1)
+    new = dict(zip(missing, computed, strict=True))
+    if cache:
+        if len(stored) + len(new) > _SPARE * len(digests):
+            stored = {d: stored[d] for d in digests if d in stored}
+        cache.save({**stored, **new})
+    return [a if a is not None else new[d] for a, d in zip(found, digests, strict=True)]
