@@ -152,7 +152,9 @@ def write_index(
     # every block of the CJK ranges exists (maybe empty), so the browser can load a query's
     # blocks at once, alongside meta.js
     blocks: dict[int, list[str]] = {
-        b: [] for lo, hi in CJK_RANGES for b in range(lo >> FOLD_BLOCK_BITS, (hi >> FOLD_BLOCK_BITS) + 1)
+        b: []
+        for lo, hi in CJK_RANGES
+        for b in range(lo >> FOLD_BLOCK_BITS, (hi >> FOLD_BLOCK_BITS) + 1)
     }
     for t, s in fold.items():
         blocks.setdefault(ord(t) >> FOLD_BLOCK_BITS, []).append(t + s)
