@@ -384,6 +384,24 @@ def test_one_pass_rule_matching_counts_as_each_rule_alone():
     assert matcher.counts(text) == _reference_counts(rules, text)
 
 
+def test_segmentation_is_jiebas_without_hmm():
+    import random
+
+    from newsarchive.tags import keywords
+
+    words = frozenset(a for rule in CONFIG.rules for a in rule.aliases)
+    jieba = keywords._tokenizer(words)
+    segmenter = keywords.Segmenter(keywords.jieba_dictionary(words))
+    texts = [r.title + "\n" + r.text for r in corpus()]
+    texts.append("Trump与COVID-19：iPhone12售价3.14万，5G+AI_x#y&z。\r\n\t北韩　平壤 a1b2")
+    chars = "中国共产党美国总统特朗普北韩平壤香港的了是在abcXYZ0123.+#&_ -，。\n\t\r“”"
+    generator = random.Random(3)
+    texts += ["".join(generator.choices(chars, k=generator.randint(0, 25))) for _ in range(2000)]
+    for text in texts:
+        expected = [(pair.word, pair.flag) for pair in jieba.cut(text, HMM=False)]
+        assert segmenter.cut(text) == expected, text
+
+
 def test_articles_are_analysed_alike_on_one_or_more_processes(tmp_path):
     records = [
         TagRecord(f"{r.url}/{i}", r.title, f"{r.text}{i}") for i in range(3) for r in corpus()
@@ -461,6 +479,32 @@ assert "jieba" in sys.modules
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_changed_article_is_analysed_without_importing_jieba_again(tmp_path):
+    """The segmentation dictionary is kept in the cache: the next analysis needs no jieba."""
+    import subprocess
+    import sys
+
+    def run(text: str, jieba: bool) -> None:
+        script = f"""
+import sys
+from test_tags import CONFIG, TagRecord, assign_tags, corpus
+records = corpus()
+records[0] = TagRecord(records[0].url, records[0].title, records[0].text + {text!r})
+tags = assign_tags(records, CONFIG, cache_dir={str(tmp_path)!r})
+assert ("jieba" in sys.modules) is {jieba!r}, sys.modules.get("jieba")
+assert tags == assign_tags(records, CONFIG), tags
+"""
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    run("金正恩说。", jieba=True)
+    assert len(list(tmp_path.glob("dictionary-*.marshal"))) == 1
+    run("普京说。", jieba=False)
 
 
 # The sample's tags (content/articles, tags.yml, overrides.yml): speed-ups must not change them.

@@ -135,6 +135,26 @@ class AnalysisCache:
         """Replace the stored analyses, dropping other configurations' files."""
         _store(self.path, _share_strings(analyses))
 
+    def prepare_segmenter(self, words: frozenset[str]) -> None:
+        """Load the segmenter from the dictionary kept here (a fraction of jieba's own loading
+        time), or from jieba, keeping its dictionary for the next time."""
+        if keywords.is_prepared(words):
+            return
+        setup = "\0".join([_code("keywords"), keywords.jieba_version(), *sorted(words)])
+        name = hashlib.sha256(setup.encode("utf-8")).hexdigest()[:24]
+        path = self.directory / f"dictionary-{name}.marshal"
+        dictionary = _load(path)
+        if not (
+            isinstance(dictionary, tuple)
+            and len(dictionary) == 3
+            and isinstance(dictionary[0], dict)
+            and isinstance(dictionary[1], int)
+            and isinstance(dictionary[2], dict)
+        ):
+            dictionary = keywords.jieba_dictionary(words)
+            _store(path, dictionary)
+        keywords.prepare(words, dictionary)
+
     def run_key(self, config: TagConfig, digests: Sequence[bytes], overrides: Any) -> bytes:
         """What a run's tags depend on: the analyses (by digest), the configuration, the
         overrides, the code."""
@@ -177,10 +197,15 @@ def _analyse_chunk(indices: range) -> list[Analysis]:
 
 
 def _analyse_many(
-    documents: Sequence[tuple[str, TagRecord]], config: TagConfig, workers: int
+    documents: Sequence[tuple[str, TagRecord]],
+    config: TagConfig,
+    workers: int,
+    cache: AnalysisCache | None = None,
 ) -> list[Analysis]:
     """Analyse every document, on ``workers`` forked processes when there are enough."""
     global _job
+    if cache:
+        cache.prepare_segmenter(config.aliases)
     keywords.prepare(config.aliases)  # loaded once here, shared by the forked workers
     if len(documents) < _MIN_PARALLEL or workers < 2:
         return [analyse_article(title, record.text, config) for title, record in documents]
@@ -215,7 +240,7 @@ def analyse_all(
     if not missing:
         return found  # type: ignore[return-value]
     todo = [(titles[i], records[i]) for i in missing.values()]
-    computed = _analyse_many(todo, config, workers or os.cpu_count() or 1)
+    computed = _analyse_many(todo, config, workers or os.cpu_count() or 1, cache)
     new = dict(zip(missing, computed, strict=True))
     if cache:
         if len(stored) + len(new) > _SPARE * len(digests):

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 PROPER_POS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz", "eng"})
 # Common nouns: only used when an article has too few other tags.
 COMMON_POS = frozenset({"n", "vn"})
+WANTED_POS = PROPER_POS | COMMON_POS
 TITLE_WEIGHT = 3
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*[A-Za-z]")
@@ -64,7 +65,8 @@ def _dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
 
 @lru_cache(maxsize=8)
 def _tokenizer(words: frozenset[str] = frozenset()) -> jieba.posseg.POSTokenizer:
-    """A segmenter of its own, on a copy of the default dictionary, that keeps ``words`` whole."""
+    """A jieba segmenter of its own, on a copy of the default dictionary, that keeps ``words``
+    whole."""
     import jieba
     import jieba.posseg
 
@@ -76,12 +78,129 @@ def _tokenizer(words: frozenset[str] = frozenset()) -> jieba.posseg.POSTokenizer
     for word in sorted(words):
         if _HAN.search(word) and len(word) >= 2:
             tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000), tag="nz")
+    segmenter.makesure_userdict_loaded()  # the added words' tags
     return segmenter
 
 
-def prepare(words: frozenset[str] = frozenset()) -> None:
-    """Load the segmenter that keeps ``words`` whole now (before forking workers that share it)."""
-    _tokenizer(words)
+# A segmentation dictionary: word frequencies (0 for prefixes of words), their total, and parts
+# of speech.
+Dictionary = tuple[dict[str, int], int, dict[str, str]]
+
+
+def jieba_dictionary(words: frozenset[str] = frozenset()) -> Dictionary:
+    """jieba's dictionary with ``words`` added as jieba adds them (imports and loads jieba)."""
+    segmenter = _tokenizer(words)
+    return segmenter.tokenizer.FREQ, segmenter.tokenizer.total, segmenter.word_tag_tab
+
+
+_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+)")
+_SPACE = re.compile(r"(\r\n|\s)")
+_NUMBER = re.compile(r"[\.0-9]+")
+_ALPHANUMERIC = re.compile("[a-zA-Z0-9]+")
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+class Segmenter:
+    """jieba's part-of-speech segmentation without HMM (``POSTokenizer.cut(text, HMM=False)``),
+    done again without jieba's per-word objects and generators: the same words with the same
+    tags from the same dictionary, about twice as fast, and no jieba import."""
+
+    def __init__(self, dictionary: Dictionary) -> None:
+        self.frequencies, self.total, self.tags = dictionary
+        self._log_total = math.log(self.total)
+        self._weights: dict[int, float] = {}  # log(frequency) - log(total), as jieba computes it
+
+    def _weight(self, frequency: int) -> float:
+        weight = self._weights.get(frequency)
+        if weight is None:
+            weight = self._weights[frequency] = math.log(frequency) - self._log_total
+        return weight
+
+    def cut(self, text: str) -> list[tuple[str, str]]:
+        """``(word, part of speech)`` of every word of ``text``, spaces and punctuation too."""
+        words: list[tuple[str, str]] = []
+        for block in _BLOCK.split(text):
+            if _BLOCK.match(block):
+                self._cut_block(block, words)
+                continue
+            for part in _SPACE.split(block):
+                if _SPACE.match(part):
+                    words.append((part, "x"))
+                    continue
+                alphanumeric = _ALPHANUMERIC.match(part) is not None
+                for char in part:
+                    flag = "m" if _NUMBER.match(char) else "eng" if alphanumeric else "x"
+                    words.append((char, flag))
+        return words
+
+    def words(self, text: str) -> list[tuple[str, str]]:
+        """What :meth:`cut` gives of the blocks of Han characters, letters and digits: the rest
+        (spaces, punctuation) is one character at a time, tagged ``x``."""
+        words: list[tuple[str, str]] = []
+        for block in _BLOCK.findall(text):
+            self._cut_block(block, words)
+        return words
+
+    def _cut_block(self, sentence: str, words: list[tuple[str, str]]) -> None:
+        """The most probable split of a block of Han characters, letters and digits (jieba's DAG
+        and route, in one backward pass); single letters and digits in a row make one word."""
+        frequency = self.frequencies.get
+        weights = self._weights
+        size = len(sentence)
+        score = [0.0] * (size + 1)
+        end = [0] * (size + 1)
+        for start in range(size - 1, -1, -1):
+            best: float | None = None
+            stop = i = start
+            found = frequency(sentence[start])
+            while found is not None:  # a word or the prefix of one
+                if found:
+                    weight = weights.get(found)
+                    if weight is None:
+                        weight = self._weight(found)
+                    value = weight + score[i + 1]
+                    if best is None or value >= best:  # ties: the longer word, as jieba
+                        best, stop = value, i
+                i += 1
+                if i >= size:
+                    break
+                found = frequency(sentence[start : i + 1])
+            if best is None:
+                best = self._weight(frequency(sentence[start]) or 1) + score[start + 1]
+            score[start], end[start] = best, stop
+        tags = self.tags
+        letters = ""
+        start = 0
+        while start < size:
+            stop = end[start] + 1
+            word = sentence[start:stop]
+            if stop - start == 1 and word in _ASCII_ALNUM:
+                letters += word
+            else:
+                if letters:
+                    words.append((letters, "eng"))
+                    letters = ""
+                words.append((word, tags.get(word, "x")))
+            start = stop
+        if letters:
+            words.append((letters, "eng"))
+
+
+_segmenters: dict[frozenset[str], Segmenter] = {}
+
+
+def is_prepared(words: frozenset[str] = frozenset()) -> bool:
+    """Whether the segmenter that keeps ``words`` whole is loaded."""
+    return words in _segmenters
+
+
+def prepare(words: frozenset[str] = frozenset(), dictionary: Dictionary | None = None) -> None:
+    """Load the segmenter that keeps ``words`` whole (before forking workers that share it), from
+    ``dictionary`` (as :func:`jieba_dictionary` made it) or from jieba."""
+    if words not in _segmenters:
+        if len(_segmenters) >= 8:
+            del _segmenters[next(iter(_segmenters))]
+        _segmenters[words] = Segmenter(dictionary or jieba_dictionary(words))
 
 
 def is_candidate(word: str, stopwords: frozenset[str]) -> bool:
@@ -97,9 +216,8 @@ def is_candidate(word: str, stopwords: frozenset[str]) -> bool:
 
 def tokens(text: str, words: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """``(word, part of speech)`` pairs of (folded) text; ``words`` are kept whole."""
-    return [
-        (p.word.strip(), p.flag) for p in _tokenizer(words).cut(text, HMM=False) if p.word.strip()
-    ]
+    prepare(words)
+    return [(w.strip(), flag) for w, flag in _segmenters[words].cut(text) if w.strip()]
 
 
 # A word of one document: (spelling, count in the title, count in the body, a proper name?).
@@ -110,10 +228,20 @@ def analyse(
     title: str, text: str, stopwords: frozenset[str], words: frozenset[str] = frozenset()
 ) -> list[Entry]:
     """The candidate words of one (folded) document; independent of the other documents."""
+    prepare(words)
+    segmenter = _segmenters[words]
     counts: dict[str, list[Any]] = {}
-    for part, pairs in ((1, tokens(title, words)), (2, tokens(text, words))):
+    verdicts: dict[str, bool] = {}  # is_candidate of each word met
+    # Only blocks of Han characters, letters and digits: the rest is never a name or a noun.
+    for part, pairs in ((1, segmenter.words(title)), (2, segmenter.words(text))):
         for word, pos in pairs:
-            if (pos in PROPER_POS or pos in COMMON_POS) and is_candidate(word, stopwords):
+            if pos not in WANTED_POS:
+                continue
+            word = word.strip()
+            candidate = verdicts.get(word)
+            if candidate is None:
+                candidate = verdicts[word] = bool(word) and is_candidate(word, stopwords)
+            if candidate:
                 entry = counts.setdefault(word, [word, 0, 0, False])
                 entry[part] += 1
                 entry[3] = entry[3] or pos in PROPER_POS
