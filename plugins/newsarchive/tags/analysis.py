@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -132,8 +132,13 @@ class AnalysisCache:
         return data if isinstance(data, dict) else {}
 
     def save(self, analyses: dict[bytes, Analysis]) -> None:
-        """Replace the stored analyses, dropping other configurations' files."""
+        """Replace the stored analyses, dropping other configurations' files (and the one file
+        per article that an earlier version kept)."""
         _store(self.path, _share_strings(analyses))
+        for old in self.directory.glob("[0-9a-f][0-9a-f]/*.json"):
+            old.unlink(missing_ok=True)
+            with suppress(OSError):
+                old.parent.rmdir()
 
     def prepare_segmenter(self, words: frozenset[str]) -> None:
         """Load the segmenter from the dictionary kept here (a fraction of jieba's own loading
