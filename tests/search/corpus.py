@@ -82,7 +82,9 @@ def queries(docs: list[SearchDoc], n: int = 120, seed: int = 9) -> list[str]:
     out = ["特朗普", "拜登", "香港", "新冠病毒", "中国", "美国 大选", "习近平", "COVID-19",
            "2020年", "TikTok", "Trump", "川普", "臺灣", "香港國安法", "疫苗", "特朗普 -拜登",
            "+香港 +美国", "title:香港", "特朗*", "trump*", "美国之音", "年", "-香港", "法新社",
-           "马丘比丘", "Machu Picchu", "白切鸡", "孟晚舟", "华为", "棕熊"]  # fmt: skip
+           "马丘比丘", "Machu Picchu", "白切鸡", "孟晚舟", "华为", "棕熊", "香港^3 美国",
+           "title:特朗普 body:拜登^2", "美国 -中国 +特朗普", "中*", "新*", "-香港 -美国",
+           "title:中*", "香港 香港", "body:香港 title:香港"]  # fmt: skip
     while len(out) < n:
         kind = rng.random()
         w = rng.choice(words)

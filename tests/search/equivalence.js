@@ -3,7 +3,9 @@
 // job.json: {indexDir, docs: [[title, body], ...], queries: [...], pythonMonolithic: path}
 // Builds the monolithic index with lunr.js 2.3.9's own Builder (the shared tokenizer as its
 // tokenizer, no other pipeline), then for every query compares lunr.js on it with the sharded
-// engine (the browser's code) on the index written by Python. Prints a JSON report.
+// engine (the browser's code) on the index written by Python: lunr.js's search on the monolithic
+// index against the engine's scorer (lunrSearch, lunr's arithmetic without a lunr.Index) for the
+// all-terms and any-term query strings, and the engine's combined list. Prints a JSON report.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -46,9 +48,7 @@ async function main() {
   const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
   const engine = engineLib.createEngine(fileLoader(job.indexDir));
   const meta = await engine.meta();
-  // the whole folding map the browser could load (every block)
-  const blocks = fs.readdirSync(path.join(job.indexDir, "f")).map((f) => parseInt(f, 10));
-  const fold = await engine.foldFor(blocks.map((b) => String.fromCodePoint(b << 8)).join(""));
+  const fold = meta.foldMap; // the whole folding map the browser has
   const mono = buildMonolithic(job.docs, meta, fold);
   const report = {
     queries: 0, compared: 0, withResults: 0, results: 0, identicalScores: 0, mismatches: []

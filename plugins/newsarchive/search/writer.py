@@ -4,10 +4,9 @@ Every file is a script ``naSearch.put("name", data);`` so the browser can load i
 ``<script>`` element, which works from ``file://`` as well as over HTTP.
 
 - ``meta.js``: document count, fields, each shard's first term, publishers (one character per
-  document), years (id ranges), which folding blocks exist;
-- ``f/<n>.js``: the Traditional → Simplified folding pairs of code points ``n << 8`` to
-  ``(n << 8) + 255`` whose target occurs in the index, loaded for the query's CJK characters
-  (one file for every block of the CJK ranges, empty or not);
+  document), years (id ranges), and the Traditional → Simplified folding pairs whose target occurs
+  in the index (about 8 KB gzip at 15,000 articles: in meta, a query needs no script-load round
+  before its shards);
 - ``tags.js``: each tag's documents, loaded after the first results, for the tag filter;
 - ``s/<n>.js``: term shards (:mod:`.shards`);
 - ``d/<n>.js``: ``DOC_CHUNK`` documents each (title, URL, date, excerpt, publisher, tags), loaded
@@ -28,13 +27,12 @@ from pathlib import Path
 from .folding import browser_map, folder
 from .lunr_index import build_model
 from .shards import LAST, MORE, encode_ids, split_shards
-from .tokenizer import CJK_RANGES, tokenize
+from .tokenizer import tokenize
 
 FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("body", 1.0))
 SHARD_BYTES = 24_000
 DOC_CHUNK = 4
-FOLD_BLOCK_BITS = 8  # the folding map is split by code point >> 8, loaded per query character
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -94,7 +92,6 @@ def write_index(
 
     (out / "s").mkdir(parents=True, exist_ok=True)
     (out / "d").mkdir(parents=True, exist_ok=True)
-    (out / "f").mkdir(parents=True, exist_ok=True)
     written = 0
     files = 0
 
@@ -145,21 +142,11 @@ def write_index(
         "pub": "".join(pub_codes),
         "years": years,
         "tags": len(tags),
+        "fold": "".join(t + s for t, s in sorted(fold.items())),
     }
     write("meta", _dumps(meta))
     if tags:
         write("tags", _dumps([[t, encode_ids(ids)] for t, ids in sorted(tags.items())]))
-    # every block of the CJK ranges exists (maybe empty), so the browser can load a query's
-    # blocks at once, alongside meta.js
-    blocks: dict[int, list[str]] = {
-        b: []
-        for lo, hi in CJK_RANGES
-        for b in range(lo >> FOLD_BLOCK_BITS, (hi >> FOLD_BLOCK_BITS) + 1)
-    }
-    for t, s in fold.items():
-        blocks.setdefault(ord(t) >> FOLD_BLOCK_BITS, []).append(t + s)
-    for block, pairs in blocks.items():
-        write(f"f/{block}", _dumps("".join(pairs)))
     return IndexStats(
         docs=model.n_docs,
         terms=len(model.ordinals),

@@ -2,9 +2,10 @@
  *
  * The index is split by term into shards (written by plugins/newsarchive/search/writer.py).
  * For a query, the engine rewrites it into lunr query syntax with the shared tokenizer, loads the
- * shards holding its terms, assembles a lunr.Index of just those terms (weights and term ordinals
- * come precomputed from the whole corpus, so scores equal a monolithic index's) and runs lunr's
- * own query parser and scorer. A query with several terms runs with all terms required; when
+ * shards holding its terms and scores the documents as lunr.js 2.3.9's Index#search would on the
+ * monolithic index (lunrSearch: lunr's own QueryParser, then lunr's arithmetic on typed arrays
+ * decoded straight from the shards; weights and term ordinals come precomputed from the whole
+ * corpus, so scores are bit-identical to a monolithic index's). A query with several terms runs with all terms required; when
  * that finds fewer than PARTIAL_BELOW documents, it runs again with any term, and those
  * documents follow.
  *
@@ -26,7 +27,6 @@
     DIGIT[LAST[d]] = d;
     DIGIT[MORE[d]] = d + 32;
   }
-  var EMPTY = Object.freeze({});
 
   /** Decode the base-32 variable-length numbers of shards.py. */
   function decodeNumbers(text) {
@@ -116,13 +116,13 @@
     var all = index.search(rewritten.and), seen = Object.create(null), out = [];
     for (var i = 0; i < all.length; i++) {
       seen[all[i].ref] = true;
-      out.push({ ref: all[i].ref, score: all[i].score, all: true, matchData: all[i].matchData });
+      out.push({ ref: all[i].ref, score: all[i].score, all: true });
     }
     if (rewritten.or && all.length < PARTIAL_BELOW) {
       var some = index.search(rewritten.or);
       for (var j = 0; j < some.length; j++) {
         if (!seen[some[j].ref]) {
-          out.push({ ref: some[j].ref, score: some[j].score, all: false, matchData: some[j].matchData });
+          out.push({ ref: some[j].ref, score: some[j].score, all: false });
         }
       }
     }
@@ -147,62 +147,168 @@
     return out;
   }
 
-  /**
-   * Build a lunr.Index from shard entries: only the terms `wanted` (exact terms, or "p*"
-   * prefixes). `allDocs` adds an empty vector for every document field (negated queries).
-   */
-  function assemble(meta, shardEntries, wanted, allDocs) {
-    var fields = meta.fields.map(function (f) { return f[0]; });
-    var exact = Object.create(null), prefixes = [];
-    wanted.forEach(function (t) {
-      if (/\*$/.test(t)) prefixes.push(t.slice(0, -1)); else exact[t] = true;
-    });
-    function isWanted(term) {
-      if (exact[term]) return true;
-      for (var i = 0; i < prefixes.length; i++) if (term.lastIndexOf(prefixes[i], 0) === 0) return true;
-      return false;
-    }
-    var inverted = [], vectors = new Map();
-    if (allDocs) {
-      for (var doc = 0; doc < meta.n; doc++) {
-        for (var f = 0; f < fields.length; f++) vectors.set(fields[f] + "/" + doc, []);
+  var REQUIRED = lunr.Query.presence.REQUIRED, PROHIBITED = lunr.Query.presence.PROHIBITED;
+  var CODE = new Int8Array(128).fill(-1);
+  for (var c = 0; c < 32; c++) {
+    CODE[LAST.charCodeAt(c)] = c;
+    CODE[MORE.charCodeAt(c)] = c + 32;
+  }
+
+  /** One field's postings of a shard entry: {docs: Int32Array (ascending), weights:
+   * Float64Array} with each weight as lunr.js holds it (round(weight * 1000) / 1000). */
+  function decodePostings(text) {
+    var max = text.length >> 1, docs = new Int32Array(max), weights = new Float64Array(max);
+    var n = 0, k = 0, doc = 0, odd = false;
+    for (var i = 0; i < text.length; i++) {
+      var v = CODE[text.charCodeAt(i)];
+      if (v >= 32) {
+        n = n * 32 + (v - 32);
+      } else {
+        n = n * 32 + v;
+        if (odd) weights[k++] = n / 1000;
+        else docs[k] = doc += n;
+        odd = !odd;
+        n = 0;
       }
     }
-    for (var s = 0; s < shardEntries.length; s++) {
-      var entries = shardEntries[s];
-      for (var e = 0; e < entries.length; e++) {
-        var entry = entries[e], term = entry[0];
-        if (!isWanted(term)) continue;
-        var ordinal = entry[1], posting = { _index: ordinal };
-        for (var k = 0; k < fields.length; k++) {
-          var docs = posting[fields[k]] = {};
-          var numbers = decodeNumbers(entry[2 + k]), ref = 0;
-          for (var n = 0; n < numbers.length; n += 2) {
-            ref += numbers[n];
-            docs[ref] = EMPTY;
-            var key = fields[k] + "/" + ref, vector = vectors.get(key);
-            if (!vector) vectors.set(key, vector = []);
-            vector.push(ordinal, numbers[n + 1] / 1000);
+    return { docs: docs.subarray(0, k), weights: weights.subarray(0, k) };
+  }
+
+  /** Each field's decoded postings of a shard entry ["term", ordinal, "postings", …]
+   * (decoded once, kept on the entry). */
+  function postingsOf(entry, nFields) {
+    if (!entry.postings) {
+      entry.postings = [];
+      for (var f = 0; f < nFields; f++) entry.postings.push(decodePostings(entry[2 + f]));
+    }
+    return entry.postings;
+  }
+
+  /** Binary search for `term` in a sorted shard: its position, or where it would go. */
+  function position(entries, term) {
+    var lo = 0, hi = entries.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (entries[mid][0] < term) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * lunr.js 2.3.9's Index#search (lunr.Index.prototype.query) over the loaded term shards, without
+   * building a lunr.Index: lunr's own QueryParser reads the query; required, prohibited and
+   * negated clauses, term expansion, the order results are first met in, the per-field query
+   * vectors, dot products (summed in ascending term ordinal), magnitudes, similarity
+   * (dot / magnitude || 0), per-document sums and the stable sort by score are lunr's, with the
+   * same floating-point operations in the same order, so the scores are bit-identical.
+   * `shardOfTerm(term)` is the loaded shard's entries (sorted) that could hold `term`, or null;
+   * `prefixEntries(prefix)` is every loaded entry whose term starts with `prefix`.
+   * Returns [{ref: "doc id", score}], best first.
+   */
+  function lunrSearch(meta, lookup, queryString) {
+    var fields = meta.fieldNames, nf = fields.length, n = meta.n;
+    var query = new lunr.Query(fields);
+    new lunr.QueryParser(queryString, query).parse();
+    var clauses = query.clauses, negated = query.isNegated();
+    var queryVectors = fields.map(function () { return new Map(); });
+    var dotTerms = fields.map(function () { return []; });
+    var termField = new Set(), matched = new Uint8Array(n * nf), fieldRefs = [];
+    var nRequired = 0, requiredCount = null, requiredStamp = null, prohibited = null;
+
+    for (var i = 0; i < clauses.length; i++) {
+      var clause = clauses[i];
+      if ("editDistance" in clause) throw new Error("fuzzy terms are not supported");
+      var expanded = expand(lookup, clause, nf);
+      if (!expanded.length && clause.presence === REQUIRED) return [];
+      var clauseFields = clause.fields.map(function (name) { return fields.indexOf(name); });
+      if (clause.presence === REQUIRED) {
+        if (!requiredCount) { requiredCount = new Int32Array(n); requiredStamp = new Int32Array(n); }
+        var stamp = ++nRequired;
+      }
+      for (var j = 0; j < expanded.length; j++) {
+        var entry = expanded[j], ordinal = entry[1], postings = postingsOf(entry, nf);
+        for (var k = 0; k < clauseFields.length; k++) {
+          var f = clauseFields[k], docs = postings[f].docs, d;
+          if (clause.presence === REQUIRED) {
+            for (d = 0; d < docs.length; d++) {
+              if (requiredStamp[docs[d]] !== stamp) { requiredStamp[docs[d]] = stamp; requiredCount[docs[d]]++; }
+            }
+          }
+          if (clause.presence === PROHIBITED) {
+            if (!prohibited) prohibited = new Uint8Array(n);
+            for (d = 0; d < docs.length; d++) prohibited[docs[d]] = 1;
+            continue;
+          }
+          var vector = queryVectors[f], old = vector.get(ordinal);
+          vector.set(ordinal, old === undefined ? clause.boost : old + clause.boost);
+          var key = entry[0] + "/" + f;
+          if (termField.has(key)) continue;
+          termField.add(key);
+          dotTerms[f].push(entry);
+          for (d = 0; d < docs.length; d++) {
+            var ref = docs[d] * nf + f;
+            if (!matched[ref]) { matched[ref] = 1; fieldRefs.push(ref); }
           }
         }
-        inverted.push([term, posting]);
       }
     }
-    var fieldVectors = [];
-    vectors.forEach(function (elements, key) {
-      if (elements.length > 2) {
-        var pairs = [];
-        for (var i = 0; i < elements.length; i += 2) pairs.push([elements[i], elements[i + 1]]);
-        pairs.sort(function (a, b) { return a[0] - b[0]; });
-        elements = [].concat.apply([], pairs);
+
+    // per field: the query vector's magnitude and its dot product with every matched document
+    var magnitudes = [], dots = [];
+    for (var f2 = 0; f2 < nf; f2++) {
+      var elements = Array.from(queryVectors[f2].keys()).sort(function (a, b) { return a - b; });
+      var sumOfSquares = 0;
+      for (var e = 0; e < elements.length; e++) {
+        var val = queryVectors[f2].get(elements[e]);
+        sumOfSquares += val * val;
       }
-      fieldVectors.push([key, elements]);
-    });
-    inverted.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
-    return lunr.Index.load({
-      version: lunr.version, fields: fields, fieldVectors: fieldVectors,
-      invertedIndex: inverted, pipeline: []
-    });
+      magnitudes.push(Math.sqrt(sumOfSquares));
+      var dot = new Float64Array(n), terms = dotTerms[f2].slice().sort(function (a, b) { return a[1] - b[1]; });
+      for (var t = 0; t < terms.length; t++) {
+        var qv = queryVectors[f2].get(terms[t][1]), p = terms[t].postings[f2];
+        var pd = p.docs, pw = p.weights;
+        for (var x = 0; x < pd.length; x++) dot[pd[x]] += qv * pw[x];
+      }
+      dots.push(dot);
+    }
+
+    if (negated) {
+      fieldRefs = [];
+      for (var doc = 0; doc < n; doc++) for (var f3 = 0; f3 < nf; f3++) fieldRefs.push(doc * nf + f3);
+    }
+    var results = [], at = new Int32Array(n).fill(-1);
+    for (var r = 0; r < fieldRefs.length; r++) {
+      var fr = fieldRefs[r], docRef = (fr / nf) | 0, field = fr - docRef * nf;
+      if (nRequired && requiredCount[docRef] !== nRequired) continue;
+      if (prohibited && prohibited[docRef]) continue;
+      var score = dots[field][docRef] / magnitudes[field] || 0;
+      if (at[docRef] >= 0) {
+        results[at[docRef]].score += score;
+      } else {
+        at[docRef] = results.length;
+        results.push({ ref: String(docRef), score: score });
+      }
+    }
+    return results.sort(function (a, b) { return b.score - a.score; });
+  }
+
+  /** The loaded entries a clause's term stands for, in the order lunr.js would expand it: the
+   * term itself, or (wildcards) lunr's TokenSet intersection over the terms with its prefix. */
+  function expand(lookup, clause) {
+    var term = clause.term, star = term.indexOf("*");
+    if (star < 0) {
+      var entries = lookup.shard(term);
+      if (!entries) return [];
+      var i = position(entries, term);
+      return i < entries.length && entries[i][0] === term ? [entries[i]] : [];
+    }
+    var candidates = lookup.prefix(term.slice(0, star));
+    if (candidates.length < 2 && term.length === star + 1) return candidates;
+    var byTerm = new Map();
+    candidates.forEach(function (e) { byTerm.set(e[0], e); });
+    var words = Array.from(byTerm.keys()).sort();
+    return lunr.TokenSet.fromArray(words).intersect(lunr.TokenSet.fromClause(clause)).toArray()
+      .map(function (w) { return byTerm.get(w); });
   }
 
   /**
@@ -211,7 +317,6 @@
    */
   function createEngine(load) {
     var cache = new Map(), metaPromise = null, engine = { loaded: [] };
-    var foldMap = Object.create(null);
 
     function get(name) {
       if (!cache.has(name)) {
@@ -226,29 +331,12 @@
     engine.meta = function () {
       if (!metaPromise) {
         metaPromise = get("meta").then(function (meta) {
-          meta.foldMap = foldMap;
+          meta.foldMap = parseFold(meta.fold);
           meta.fieldNames = meta.fields.map(function (f) { return f[0]; });
           return meta;
         });
       }
       return metaPromise;
-    };
-
-    /** Load the folding pairs for the CJK characters of `text`: promise of the folding map
-     * (every pair loaded so far). Needs no meta, so it runs alongside it. */
-    engine.foldFor = function (text) {
-      var blocks = [];
-      Array.from(String(text).normalize("NFKC")).forEach(function (ch) {
-        var cp = ch.codePointAt(0);
-        if (tokenizer.isCJK(cp) && blocks.indexOf(cp >> 8) < 0) blocks.push(cp >> 8);
-      });
-      return Promise.all(blocks.map(function (b) { return get("f/" + b); })).then(function (parts) {
-        parts.forEach(function (pairs) {
-          var chars = Array.from(pairs);
-          for (var i = 0; i + 1 < chars.length; i += 2) foldMap[chars[i]] = chars[i + 1];
-        });
-        return foldMap;
-      });
     };
 
     /** Each tag's document ids: promise of [[name, {id: true}]] ([] when there are no tags). */
@@ -268,23 +356,43 @@
       });
     };
 
-    /** Rewrite, load shards, assemble, search: {query, rewritten, results, meta, index}. */
+    var shardData = Object.create(null); // shard id -> its entries, once loaded
+
+    /** Search over the loaded shards: an object with lunr.Index's search(queryString). */
+    function searcher(meta) {
+      var lookup = {
+        shard: function (term) {
+          return shardData[shardOf(meta.shards, term)] || null;
+        },
+        prefix: function (prefix) {
+          var out = [];
+          shardsFor(meta.shards, prefix + "*").forEach(function (s) {
+            var entries = shardData[s] || [];
+            for (var i = position(entries, prefix); i < entries.length; i++) {
+              if (entries[i][0].lastIndexOf(prefix, 0) !== 0) break;
+              out.push(entries[i]);
+            }
+          });
+          return out;
+        }
+      };
+      return { search: function (queryString) { return lunrSearch(meta, lookup, queryString); } };
+    }
+
+    /** Rewrite, load shards, search: {query, rewritten, results, meta, index}. */
     engine.search = function (query) {
-      return Promise.all([engine.meta(), engine.foldFor(query || "")]).then(function (both) {
-        var meta = both[0];
+      return engine.meta().then(function (meta) {
         var rewritten = rewriteQuery(query, meta.foldMap, meta.fieldNames);
-        var terms = rewritten.clauses.map(function (c) { return c.term; });
         var shardIds = [];
-        terms.forEach(function (t) {
-          shardsFor(meta.shards, t).forEach(function (s) {
+        rewritten.clauses.forEach(function (c) {
+          shardsFor(meta.shards, c.term).forEach(function (s) {
             if (shardIds.indexOf(s) < 0) shardIds.push(s);
           });
         });
-        shardIds.sort(function (a, b) { return a - b; });
-        return Promise.all(shardIds.map(function (s) { return get("s/" + s); })).then(function (shards) {
-          var negated = rewritten.clauses.length > 0 &&
-            rewritten.clauses.every(function (c) { return c.presence === "-"; });
-          var index = assemble(meta, shards, terms, negated);
+        return Promise.all(shardIds.map(function (s) {
+          return get("s/" + s).then(function (entries) { shardData[s] = entries; });
+        })).then(function () {
+          var index = searcher(meta);
           return {
             query: query, rewritten: rewritten, results: runQuery(index, rewritten), meta: meta,
             index: index
@@ -358,7 +466,8 @@
   }
 
   return {
-    assemble: assemble,
+    decodePostings: decodePostings,
+    lunrSearch: lunrSearch,
     publisherIndex: publisherIndex,
     createEngine: createEngine,
     decodeIds: decodeIds,

@@ -28,14 +28,26 @@
 
   /** What to mark: the rewritten query's positive terms, by kind. */
   function marks(rewritten) {
-    var m = { bigrams: Object.create(null), exact: Object.create(null), prefixes: [] };
+    var m = { bigrams: Object.create(null), exact: Object.create(null), prefixes: [], longest: 0 };
     rewritten.clauses.forEach(function (c) {
       if (c.presence === "-") return;
-      if (/\*$/.test(c.term)) m.prefixes.push(c.term.slice(0, -1));
-      else if (Array.from(c.term).length === 2 && Tok.isCJK(c.term.codePointAt(0))) m.bigrams[c.term] = true;
+      if (/\*$/.test(c.term)) {
+        m.prefixes.push(c.term.slice(0, -1));
+        m.longest = Math.max(m.longest, Array.from(c.term).length - 1);
+      } else if (Array.from(c.term).length === 2 && Tok.isCJK(c.term.codePointAt(0))) m.bigrams[c.term] = true;
       else m.exact[c.term] = true;
     });
     return m;
+  }
+
+  var normalized = new Map(), normalizedFold = null;
+
+  /** Tok.normalize of one character, remembered (the fold map only grows). */
+  function normalizeChar(ch, fold) {
+    if (fold !== normalizedFold) { normalized = new Map(); normalizedFold = fold; }
+    var n = normalized.get(ch);
+    if (n === undefined) normalized.set(ch, n = Tok.normalize(ch, fold));
+    return n;
   }
 
   /** `text` as HTML with the query's matches in <mark>. Characters are normalised one by one
@@ -46,7 +58,7 @@
     var m = marks(rewritten);
     var chars = Array.from(text), norm = "", owner = [];
     chars.forEach(function (ch, i) {
-      var n = Tok.normalize(ch, fold);
+      var n = normalizeChar(ch, fold);
       norm += n;
       for (var k = 0; k < n.length; k++) owner.push(i);
     });
@@ -60,7 +72,7 @@
         for (j = 0; j < cs.length; j++) {
           if (j + 1 < cs.length && m.bigrams[cs[j] + cs[j + 1]]) mark(offs[j], offs[j + 2]);
           if (m.exact[cs[j]]) mark(offs[j], offs[j + 1]);
-          var rest = cs.slice(j).join("");
+          var rest = m.prefixes.length ? cs.slice(j, j + m.longest).join("") : "";
           for (var p = 0; p < m.prefixes.length; p++) {
             var pre = m.prefixes[p];
             if (rest.lastIndexOf(pre, 0) === 0) mark(offs[j], offs[j] + pre.length);
@@ -262,11 +274,11 @@
 
     function render() {
       var found = state.found, meta = found.meta, years = yearsOf(meta), tags = meta.tagSets || [];
-      if (meta.tags && !meta.tagSets) {
-        // tag document lists load after the first results (or before, when filtering by tag)
-        var mine = state.seq, wait = engine.tags();
-        if (sel.tag.value) return wait.then(function () { if (mine === state.seq) return render(); });
-        wait.then(function () { if (mine === state.seq) fillTags(found, meta.tagSets); });
+      var mine = state.seq, tagsLater = meta.tags && !meta.tagSets;
+      // tag document lists load after the first results are shown (before, when filtering by
+      // tag), so they do not compete with the results' document chunks
+      if (tagsLater && sel.tag.value) {
+        return engine.tags().then(function () { if (mine === state.seq) return render(); });
       }
       var counts = { source: {}, year: {} };
       found.results.forEach(function (r) {
@@ -303,7 +315,13 @@
       list.innerHTML = "";
       state.rows = rows;
       state.shown = 0;
-      return showPage();
+      var shown = showPage();
+      if (tagsLater) {
+        shown.then(function () { return engine.tags(); }).then(function () {
+          if (mine === state.seq) fillTags(found, meta.tagSets);
+        });
+      }
+      return shown;
     }
 
     function run() {
@@ -322,6 +340,10 @@
       status.textContent = "正在搜索…";
       return engine.search(q).then(function (found) {
         if (mine !== state.seq) return;
+        if (!sel.source.value && !sel.year.value && !sel.tag.value && !sel.order.value) {
+          // the first page's document chunks start loading now, while the filters are counted
+          engine.docs(found.results.slice(0, PAGE).map(function (r) { return +r.ref; })).catch(function () {});
+        }
         state.found = found;
         return render();
       }).catch(function (e) {
