@@ -11,8 +11,12 @@ lunr.min.js when ``node_modules`` is not next to the project.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import html
+import json
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
@@ -21,7 +25,7 @@ from typing import Any
 from pelican import signals
 
 from .text import html_to_text
-from .writer import SearchDoc, write_index
+from .writer import IndexStats, SearchDoc, write_index
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[3]
@@ -78,6 +82,52 @@ def lunr_js(settings: dict[str, Any]) -> Path | None:
     return next((p for p in candidates if p.is_file()), None)
 
 
+def _code_version() -> str:
+    """A hash of this package's source: a change to how the index is made invalidates the cache."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def index_key(docs: list[SearchDoc]) -> str:
+    """A key for the index of ``docs``: the same documents and code give the same index."""
+    digest = hashlib.sha256(_code_version().encode())
+    for doc in docs:
+        digest.update(json.dumps(dataclasses.astuple(doc), ensure_ascii=False).encode())
+    return digest.hexdigest()[:32]
+
+
+def write_index_cached(docs: list[SearchDoc], out: Path, cache: Path | None) -> IndexStats:
+    """:func:`.writer.write_index`, reusing the index of the last build when nothing changed.
+
+    The last index is kept under ``cache/<key>/`` (one at a time) and hard-linked (or copied)
+    into ``out``; a rebuild with no changes writes no index at all.
+    """
+    if cache is None:
+        return write_index(docs, out)
+    key = index_key(docs)
+    kept = cache / key
+    stats_file = kept.with_suffix(".json")
+    if kept.is_dir() and stats_file.is_file():
+        shutil.copytree(kept, out, copy_function=_link_or_copy)
+        return IndexStats(**json.loads(stats_file.read_text("utf-8")))
+    stats = write_index(docs, out)
+    if cache.exists():
+        shutil.rmtree(cache)
+    cache.mkdir(parents=True)
+    shutil.copytree(out, kept, copy_function=_link_or_copy)
+    stats_file.write_text(json.dumps(dataclasses.asdict(stats)), "utf-8")
+    return stats
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def write_search_index(pelican: Any) -> None:
     """Write ``output/search/``: the index and lunr.min.js."""
     settings = pelican.settings
@@ -89,7 +139,11 @@ def write_search_index(pelican: Any) -> None:
     if out.exists():
         shutil.rmtree(out)
     articles = sorted(articles, key=lambda a: (a.date, a.url))
-    stats = write_index([search_doc(a) for a in articles], out)
+    docs = [search_doc(a) for a in articles]
+    cache = Path(settings.get("CACHE_PATH", "cache")) / "newsarchive-search"
+    stats = write_index_cached(
+        docs, out, cache if settings.get("NEWSARCHIVE_CACHE", True) else None
+    )
     lunr = lunr_js(settings)
     if lunr is None:
         log.error("newsarchive search: node_modules/lunr/lunr.min.js not found (run npm ci)")

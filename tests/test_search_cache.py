@@ -1,0 +1,64 @@
+"""The search index is reused when a rebuild changes nothing, and rebuilt when anything changes."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import newsarchive.search.glue as glue
+import pytest
+from newsarchive.search.writer import SearchDoc
+
+DOCS = [
+    SearchDoc(
+        title="普京会晤金正恩",
+        text="俄罗斯总统普京到访朝鲜。",
+        url="articles/a.html",
+        date="2024-06-18",
+    ),
+    SearchDoc(
+        title="秘鲁特准进入马丘比丘",
+        text="日本游客片山 Jesse Katayama。",
+        url="articles/b.html",
+        date="2020-10-13",
+        publisher="法国国际广播电台",
+        publisher_key="rfi",
+        tags=["秘鲁"],
+    ),
+]
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    _, mismatch, errors = filecmp.cmpfiles(a, b, [str(f) for f in files], shallow=False)
+    return not mismatch and not errors
+
+
+def test_unchanged_documents_reuse_the_index(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    first = glue.write_index_cached(DOCS, tmp_path / "one", cache)
+
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("the index was written again")
+
+    monkeypatch.setattr(glue, "write_index", no_rebuild)
+    second = glue.write_index_cached(list(DOCS), tmp_path / "two", cache)
+    assert second == first
+    assert same_tree(tmp_path / "one", tmp_path / "two")
+
+
+def test_a_changed_document_rebuilds_the_index(tmp_path):
+    cache = tmp_path / "cache"
+    glue.write_index_cached(DOCS, tmp_path / "one", cache)
+    changed = [DOCS[0], SearchDoc(**{**DOCS[1].__dict__, "tags": ["秘鲁", "日本"]})]
+    glue.write_index_cached(changed, tmp_path / "two", cache)
+    fresh = tmp_path / "fresh"
+    glue.write_index(changed, fresh)
+    assert same_tree(fresh, tmp_path / "two")
+    assert len([p for p in cache.iterdir() if p.is_dir()]) == 1  # only the latest index is kept
+
+
+def test_no_cache_writes_directly(tmp_path):
+    stats = glue.write_index_cached(DOCS, tmp_path / "out", None)
+    assert stats.docs == 2 and (tmp_path / "out").is_dir()
