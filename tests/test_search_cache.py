@@ -6,7 +6,6 @@ import filecmp
 from pathlib import Path
 
 import newsarchive.search.glue as glue
-import pytest
 from newsarchive.search.writer import SearchDoc
 
 DOCS = [
