@@ -32,22 +32,23 @@ def real_articles() -> list[Path]:
     raise SystemExit("no real archived articles found")
 
 
+def write_resample(out: Path, i: int, text: str, step_ms: int, mark: str) -> Path:
+    """Write the ``i``-th resample of ``text``: archive time + ``i * step_ms``, URL + ``-<mark><i>``."""
+    epoch_line, link_line, rest = text.split("\n", 2)
+    epoch = int(_EPOCH.match(epoch_line).group(1))
+    epoch = epoch * (1000 if len(str(epoch)) == 10 else 1) + i * step_ms
+    title, url = _LINK.match(link_line).groups()
+    url = url.rstrip("/") + f"-{mark}{i}"
+    path = out / f"{i % 97:02d}" / f"article-{i:05d}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<!--{epoch}-->\n[{title}]({url})\n{rest}", "utf-8")
+    return path
+
+
 def make_corpus(n: int, out: Path) -> list[Path]:
     """Write ``n`` resampled articles under ``out``; return their paths."""
     bases = [p.read_text("utf-8") for p in real_articles()]
-    written = []
-    for i in range(n):
-        text = bases[i % len(bases)]
-        epoch_line, link_line, rest = text.split("\n", 2)
-        epoch = int(_EPOCH.match(epoch_line).group(1))
-        epoch = epoch * (1000 if len(str(epoch)) == 10 else 1) + i * 61_000
-        title, url = _LINK.match(link_line).groups()
-        url = url.rstrip("/") + f"-r{i}"
-        path = out / f"{i % 97:02d}" / f"article-{i:05d}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"<!--{epoch}-->\n[{title}]({url})\n{rest}", "utf-8")
-        written.append(path)
-    return written
+    return [write_resample(out, i, bases[i % len(bases)], 61_000, "r") for i in range(n)]
 
 
 if __name__ == "__main__":

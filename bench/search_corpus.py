@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from corpus import _EPOCH, _LINK, real_articles
+from corpus import real_articles, write_resample
 
 _P = re.compile(r"(<p\b[^>]*>)(.*?)(</p>)", re.DOTALL)
 
@@ -40,14 +40,7 @@ def make_corpus(n: int, out: Path, seed: int = 2024) -> list[Path]:
                 paragraphs[k] = rng.choice(pool[publisher])
         it = iter(paragraphs)
         rest = _P.sub(lambda m, it=it: m.group(1) + next(it) + m.group(3), rest)
-        epoch = int(_EPOCH.match(epoch_line).group(1))
-        epoch = epoch * (1000 if len(str(epoch)) == 10 else 1) + i * 3_600_000
-        title, url = _LINK.match(link_line).groups()
-        url = url.rstrip("/") + f"-s{i}"
-        path = out / f"{i % 97:02d}" / f"article-{i:05d}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"<!--{epoch}-->\n[{title}]({url})\n{rest}", "utf-8")
-        written.append(path)
+        written.append(write_resample(out, i, f"{epoch_line}\n{link_line}\n{rest}", 3_600_000, "s"))
     return written
 
 
