@@ -19,11 +19,15 @@ _SNIFF_BYTES = 4096
 _MIN_PARALLEL = 8
 
 
+def read_head(path: str | Path) -> str:
+    """The first 4 KB of a file as text: enough to tell what kind of file it is."""
+    with open(path, "rb") as handle:
+        return handle.read(_SNIFF_BYTES).decode("utf-8", errors="replace")
+
+
 def is_archived_file(path: str | Path) -> bool:
     """Whether the file starts with the archive header's ``<!--EPOCH-->`` line."""
-    with open(path, "rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    return looks_archived(head.decode("utf-8", errors="replace"))
+    return looks_archived(read_head(path))
 
 
 def _convert(item: tuple[bytes, str, Settings]) -> Result:

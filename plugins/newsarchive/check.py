@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .batch import Converter, is_archived_file
+from .batch import Converter, is_archived_file, read_head
 from .errors import Problem
 from .pipeline import Article
 
@@ -30,7 +30,7 @@ def find_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def is_pelican_document(path: Path) -> bool:
     """Whether the file is an ordinary Pelican page (has a title in its metadata)."""
-    head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+    head = read_head(path)
     pattern = _PELICAN_HTML if path.suffix.lower() in (".html", ".htm") else _PELICAN_MARKDOWN
     return bool(pattern.search(head))
 
