@@ -53,6 +53,8 @@ def detect_language(text: str) -> str:
     words = _LATIN_WORD.findall(text)
     if len(han) >= max(10, len(words)):
         simplified = to_simplified(han)
+        if simplified == han:  # nothing Traditional-only: no need to look further
+            return "zh-Hans"
         traditional_only = sum(a != b for a, b in zip(han, simplified, strict=False))
         simplified_only = sum(a != b for a, b in zip(han, to_traditional(han), strict=False))
         return "zh-Hant" if traditional_only > simplified_only else "zh-Hans"
