@@ -30,10 +30,11 @@ def is_archived_file(path: str | Path) -> bool:
     return looks_archived(read_head(path))
 
 
-def _convert(item: tuple[bytes, str, Settings]) -> Result:
-    data, path, settings = item
+def _convert(item: tuple[bytes, str, Settings, Path | None]) -> Result:
+    """Convert one file's bytes; store the article at ``cache_file`` (when given) on success."""
+    data, path, settings, cache_file = item
     try:
-        return convert_bytes(data, path, settings)
+        article = convert_bytes(data, path, settings)
     except ArchiveError as exc:
         return exc.problem
     except Exception as exc:  # a converter bug must still name the file, not stop the build
@@ -43,6 +44,16 @@ def _convert(item: tuple[bytes, str, Settings]) -> Result:
             f"the converter failed on this file: {type(exc).__name__}: {exc}",
             "please report this file to the newsarchive maintainers",
         )
+    if cache_file is not None:  # written here, in the worker, to spread the work over the cores
+        _store(cache_file, article)
+    return article
+
+
+def _store(cached: Path, article: Article) -> None:
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(article.to_cache(), "utf-8")
+    tmp.replace(cached)
 
 
 class Converter:
@@ -73,28 +84,18 @@ class Converter:
         article.path = path
         return article
 
-    def _store(self, key: str, article: Article) -> None:
-        cached = self._cache_path(key)
-        if cached is None:
-            return
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(article.to_cache(), "utf-8")
-        tmp.replace(cached)
-
     def convert_many(self, paths: Iterable[str | Path]) -> dict[str, Result]:
         """Convert every file, from the cache when possible, the rest in parallel."""
         results: dict[str, Result] = {}
-        todo: list[tuple[bytes, str, Settings]] = []
-        keys: dict[str, str] = {}
+        todo: list[tuple[bytes, str, Settings, Path | None]] = []
         for path in map(str, paths):
             data = Path(path).read_bytes()
-            keys[path] = key = self._key(data)
+            key = self._key(data)
             cached = self._load(key, path)
             if cached is not None:
                 results[path] = cached
             else:
-                todo.append((data, path, self.settings))
+                todo.append((data, path, self.settings, self._cache_path(key)))
         if len(todo) >= _MIN_PARALLEL and self.workers > 1:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -102,10 +103,8 @@ class Converter:
                 converted = list(pool.map(_convert, todo, chunksize=8))
         else:
             converted = [_convert(item) for item in todo]
-        for (_, path, _), result in zip(todo, converted, strict=True):
+        for (_, path, _, _), result in zip(todo, converted, strict=True):
             results[path] = result
-            if isinstance(result, Article):
-                self._store(keys[path], result)
         return results
 
     def convert(self, path: str | Path) -> Result:
