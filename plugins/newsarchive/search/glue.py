@@ -2,8 +2,12 @@
 
 - ``initialized``: add the ``search`` direct template when the theme has ``search.html``;
 - ``article_generator_finalized``: remember the articles;
-- ``finalized``: write the index (:func:`.writer.write_index`) and copy lunr.min.js from
-  ``node_modules`` (npm) into ``output/search/``.
+- ``all_generators_finalized``: start writing the index (:func:`.writer.write_index`) and
+  copying lunr.min.js from ``node_modules`` (npm) into ``output/search/`` — in a forked
+  process, so that it runs on another core while Pelican writes the pages;
+- ``finalized``: wait for it, log its figures (or fail the build with its error).
+
+Where ``fork`` is not available the index is written in the build's own process at ``finalized``.
 
 Settings: ``NEWSARCHIVE_SEARCH = False`` turns search off; ``NEWSARCHIVE_LUNR_JS`` is the path of
 lunr.min.js when ``node_modules`` is not next to the project.
@@ -16,9 +20,11 @@ import hashlib
 import html
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -128,14 +134,11 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def write_search_index(pelican: Any) -> None:
-    """Write ``output/search/``: the index and lunr.min.js."""
-    settings = pelican.settings
-    articles = _articles.pop(id(settings), None)
-    if not _enabled(settings) or articles is None:
-        return
-    start = time.perf_counter()
-    out = Path(pelican.output_path) / "search"
+def write_search_files(
+    articles: list[Any], settings: dict[str, Any], output_path: str
+) -> IndexStats:
+    """Write ``output/search/``: the index of ``articles`` and lunr.min.js."""
+    out = Path(output_path) / "search"
     if out.exists():
         shutil.rmtree(out)
     articles = sorted(articles, key=lambda a: (a.date, a.url))
@@ -149,10 +152,73 @@ def write_search_index(pelican: Any) -> None:
         log.error("newsarchive search: node_modules/lunr/lunr.min.js not found (run npm ci)")
     else:
         shutil.copyfile(lunr, out / "lunr.min.js")
+    return stats
+
+
+class _Job:
+    """The index being written in a forked process; :meth:`result` waits for it."""
+
+    def __init__(self, articles: list[Any], settings: dict[str, Any], output_path: str) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_run_job, args=(send, articles, settings, output_path), daemon=True
+        )
+        self._process.start()
+        send.close()
+
+    def result(self) -> tuple[IndexStats, float]:
+        """The index's figures and the seconds it took (raises if it failed)."""
+        try:
+            status, value, seconds = self._receive.recv()
+        except EOFError:
+            status, seconds = "error", 0.0
+            value = f"the process writing it died (exit code {self._process.exitcode})"
+        self._process.join()
+        if status != "ok":
+            raise RuntimeError(f"newsarchive search: the index could not be written: {value}")
+        return IndexStats(**value), seconds
+
+
+def _run_job(send: Any, articles: list[Any], settings: dict[str, Any], output_path: str) -> None:
+    start = time.perf_counter()
+    try:
+        stats = dataclasses.asdict(write_search_files(articles, settings, output_path))
+        send.send(("ok", stats, time.perf_counter() - start))
+    except BaseException as exc:  # reported by the build's own process
+        send.send(("error", f"{exc!r}\n{traceback.format_exc()}", 0.0))
+
+
+_jobs: dict[int, _Job] = {}
+
+
+def start_search_index(generators: list[Any]) -> None:
+    """Start writing the index in a forked process, once every article's content is final."""
+    if "fork" not in multiprocessing.get_all_start_methods() or not generators:
+        return
+    settings = generators[0].settings
+    articles = _articles.pop(id(settings), None)
+    if not _enabled(settings) or articles is None:
+        return
+    _jobs[id(settings)] = _Job(articles, settings, generators[0].output_path)
+
+
+def write_search_index(pelican: Any) -> None:
+    """Finish ``output/search/``: wait for the forked job, or write the index here."""
+    settings = pelican.settings
+    job = _jobs.pop(id(settings), None)
+    if job is not None:
+        stats, seconds = job.result()
+    else:
+        articles = _articles.pop(id(settings), None)
+        if not _enabled(settings) or articles is None:
+            return
+        start = time.perf_counter()
+        stats = write_search_files(articles, settings, pelican.output_path)
+        seconds = time.perf_counter() - start
     log.info(
         "newsarchive search: %d articles, %d terms in %d shards, %d files, %.1f MB in %.1f s",
-        stats.docs, stats.terms, stats.shards, stats.files, stats.bytes / 1e6,
-        time.perf_counter() - start,
+        stats.docs, stats.terms, stats.shards, stats.files, stats.bytes / 1e6, seconds,
     )  # fmt: skip
 
 
@@ -160,4 +226,5 @@ def register() -> None:
     """Connect the search glue to Pelican's signals."""
     signals.initialized.connect(add_search_page)
     signals.article_generator_finalized.connect(remember_articles)
+    signals.all_generators_finalized.connect(start_search_index)
     signals.finalized.connect(write_search_index)

@@ -1,0 +1,63 @@
+"""The search index is written in a forked process while Pelican writes the pages."""
+
+from __future__ import annotations
+
+import filecmp
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import newsarchive.search.glue as glue
+import pytest
+
+
+def article(n: int, title: str, text: str) -> SimpleNamespace:
+    """What the search glue reads from a Pelican article."""
+    return SimpleNamespace(
+        title=title,
+        content=f"<p>{text}</p>",
+        summary=f"<p>{text[:20]}</p>",
+        url=f"articles/a{n}.html",
+        date=datetime(2024, 6, n + 1),
+        source="法国国际广播电台",
+        source_key="rfi",
+        column="要闻解说",
+        authors=["片山"],
+        tags=["朝鲜"],
+    )
+
+
+ARTICLES = [
+    article(0, "普京会晤金正恩", "俄罗斯总统普京到访朝鲜。"),
+    article(1, "秘鲁特准进入马丘比丘", "日本游客片山 Jesse Katayama。"),
+]
+
+
+def files_of(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_the_forked_job_writes_the_same_index_as_the_build_process(tmp_path):
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "NEWSARCHIVE_CACHE": False}
+    here = glue.write_search_files(ARTICLES, settings, str(tmp_path / "here"))
+
+    job = glue._Job(ARTICLES, settings, str(tmp_path / "forked"))
+    stats, seconds = job.result()
+
+    assert stats.docs == here.docs == 2
+    assert stats.terms == here.terms > 0
+    assert seconds > 0
+    names = files_of(tmp_path / "here" / "search")
+    assert "meta.js" in names and "lunr.min.js" in names
+    assert names == files_of(tmp_path / "forked" / "search")
+    _, mismatch, errors = filecmp.cmpfiles(
+        tmp_path / "here" / "search", tmp_path / "forked" / "search", names, shallow=False
+    )
+    assert not mismatch and not errors
+
+
+def test_a_failure_in_the_forked_job_fails_the_build_with_its_error(tmp_path):
+    broken = [*ARTICLES, SimpleNamespace(title="no content, url or date")]
+    job = glue._Job(broken, {"NEWSARCHIVE_CACHE": False}, str(tmp_path))
+    with pytest.raises(RuntimeError, match="the index could not be written: AttributeError"):
+        job.result()
