@@ -86,9 +86,8 @@ def write_index(
     """Write the search index of ``docs`` (ids = positions) into the directory ``out``."""
     start = time.perf_counter()
     table = folder()
-    token_lists = [[tokenize(text, table) for text in doc_fields(d)] for d in docs]
-    model = build_model(token_lists, FIELDS)
-    del token_lists
+    # One document's tokens at a time: the whole corpus's token lists would take ~1 GB at 5,000.
+    model = build_model(([tokenize(text, table) for text in doc_fields(d)] for d in docs), FIELDS)
 
     (out / "s").mkdir(parents=True, exist_ok=True)
     (out / "d").mkdir(parents=True, exist_ok=True)
