@@ -126,3 +126,18 @@ def test_two_builds_are_identical_and_the_second_uses_the_cache(tmp_path):
     assert sorted((cache / "newsarchive").rglob("*.json")) == cached
     for page in (tmp_path / "a" / "articles").glob("*.html"):
         assert page.read_bytes() == (tmp_path / "b" / "articles" / page.name).read_bytes()
+
+
+def test_a_build_removes_cache_entries_it_no_longer_uses(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "articles" / "bbc", content / "articles" / "bbc")
+    cache = tmp_path / "cache"
+    assert build(content, tmp_path / "a", cache=cache).returncode == 0
+    before = set((cache / "newsarchive").rglob("*.json"))
+    edited = sorted((content / "articles" / "bbc").iterdir())[0]
+    edited.write_text(edited.read_text("utf-8") + "\n<p>更正：本文已更新。</p>\n", "utf-8")
+    result = build(content, tmp_path / "b", cache=cache)
+    assert result.returncode == 0, result.stderr
+    assert "newsarchive: 1 unused cache entries removed" in result.stderr
+    after = set((cache / "newsarchive").rglob("*.json"))
+    assert len(after) == len(before) and len(after - before) == 1

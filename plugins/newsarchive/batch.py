@@ -69,6 +69,7 @@ class Converter:
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.workers = workers or os.cpu_count() or 1
         self._fingerprint = self.settings.fingerprint().encode("utf-8")
+        self._used: set[Path] = set()  # cache entries read or written by this converter
 
     def _key(self, data: bytes) -> str:
         return hashlib.sha256(self._fingerprint + b"\0" + data).hexdigest()
@@ -91,6 +92,8 @@ class Converter:
         for path in map(str, paths):
             data = Path(path).read_bytes()
             key = self._key(data)
+            if self.cache_dir:
+                self._used.add(self._cache_path(key))
             cached = self._load(key, path)
             if cached is not None:
                 results[path] = cached
@@ -106,6 +109,19 @@ class Converter:
         for (_, path, _, _), result in zip(todo, converted, strict=True):
             results[path] = result
         return results
+
+    def prune(self) -> int:
+        """Delete the cache entries this converter has not used; return how many went.
+
+        Called after a whole build: what is left behind by edited files, an older converter
+        or other settings would otherwise grow the cache (and CI's copy of it) forever.
+        """
+        if not self.cache_dir or not self.cache_dir.is_dir():
+            return 0
+        stale = [f for f in self.cache_dir.glob("*/*.json") if f not in self._used]
+        for entry in stale:
+            entry.unlink(missing_ok=True)
+        return len(stale)
 
     def convert(self, path: str | Path) -> Result:
         """Convert one file (through the cache)."""

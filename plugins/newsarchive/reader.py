@@ -180,6 +180,9 @@ def report(pelican: Any) -> None:
     if skipped:
         line += f", {skipped} skipped (invalid)"
     print(line, file=sys.stderr)
+    pruned = build.converter.prune()
+    if pruned:
+        print(f"newsarchive: {pruned} unused cache entries removed", file=sys.stderr)
 
 
 def register() -> None:
