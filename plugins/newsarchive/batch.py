@@ -121,6 +121,9 @@ class Converter:
         stale = [f for f in self.cache_dir.glob("*/*.json") if f not in self._used]
         for entry in stale:
             entry.unlink(missing_ok=True)
+        for folder in {entry.parent for entry in stale}:
+            if not any(folder.iterdir()):
+                folder.rmdir()
         return len(stale)
 
     def convert(self, path: str | Path) -> Result:
