@@ -94,6 +94,23 @@ def test_results_page(chromium, built_site, site_server, scheme):
     page.context.close()
 
 
+def test_results_page_filters_from_the_address(chromium, built_site):
+    base = built_site.as_uri() + "/search.html?q=" + quote("香港")
+    page = open_page(chromium, base)
+    page.wait_for_selector("html[data-search-done]", timeout=15000)
+    page.wait_for_function("document.querySelectorAll('#search-source option').length > 2")
+    option = page.locator("#search-source option").nth(2)
+    value, label = option.get_attribute("value"), option.inner_text()
+    count = int(label.rsplit("(", 1)[1].rstrip(")"))
+    page.goto(base + "&source=" + quote(value))
+    page.wait_for_selector("html[data-search-done]", timeout=15000)
+    assert page.inner_text("#search-status").startswith(f"找到 {count} ")
+    metas = page.locator("#search-results .search-result-meta").all_inner_texts()
+    assert metas and all(m.startswith(label.rsplit(" (", 1)[0]) for m in metas)
+    page.wait_for_function(f"document.getElementById('search-source').value === {value!r}")
+    page.context.close()
+
+
 def test_results_page_empty_states(chromium, built_site):
     page = open_page(chromium, built_site.as_uri() + "/search.html")
     page.wait_for_selector("#search-empty:not([hidden]) .search-empty-start:not([hidden])")

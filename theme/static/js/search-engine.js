@@ -110,19 +110,18 @@
   var PARTIAL_BELOW = 20;
 
   /** Run a rewritten query on a lunr.Index: the documents with all its terms, then (when those
-   * are few) the documents with some of them. */
+   * are few) the documents with some of them. Returns lunr's results, each marked `all` or not. */
   function runQuery(index, rewritten) {
     if (!rewritten.clauses.length) return [];
-    var all = index.search(rewritten.and), seen = Object.create(null), out = [];
-    for (var i = 0; i < all.length; i++) {
-      seen[all[i].ref] = true;
-      out.push({ ref: all[i].ref, score: all[i].score, all: true });
-    }
-    if (rewritten.or && all.length < PARTIAL_BELOW) {
+    var out = index.search(rewritten.and), seen = Object.create(null);
+    for (var i = 0; i < out.length; i++) out[i].all = true;
+    if (rewritten.or && out.length < PARTIAL_BELOW) {
+      for (var k = 0; k < out.length; k++) seen[out[k].ref] = true;
       var some = index.search(rewritten.or);
       for (var j = 0; j < some.length; j++) {
         if (!seen[some[j].ref]) {
-          out.push({ ref: some[j].ref, score: some[j].score, all: false });
+          some[j].all = false;
+          out.push(some[j]);
         }
       }
     }
@@ -316,7 +315,7 @@
    * Every load is recorded in engine.loaded (names, for the benchmark).
    */
   function createEngine(load) {
-    var cache = new Map(), metaPromise = null, engine = { loaded: [] };
+    var cache = new Map(), metaPromise = null, metaLoaded = null, engine = { loaded: [] };
 
     function get(name) {
       if (!cache.has(name)) {
@@ -333,23 +332,20 @@
         metaPromise = get("meta").then(function (meta) {
           meta.foldMap = parseFold(meta.fold);
           meta.fieldNames = meta.fields.map(function (f) { return f[0]; });
+          metaLoaded = meta;
           return meta;
         });
       }
       return metaPromise;
     };
 
-    /** Each tag's document ids: promise of [[name, {id: true}]] ([] when there are no tags). */
+    /** Each tag's document ids: promise of [[name, [ids, ascending]]] ([] without tags). */
     engine.tags = function () {
       return engine.meta().then(function (meta) {
         if (!meta.tags) return [];
         return get("tags").then(function (tags) {
           if (!meta.tagSets) {
-            meta.tagSets = tags.map(function (t) {
-              var set = Object.create(null);
-              decodeIds(t[1]).forEach(function (id) { set[id] = true; });
-              return [t[0], set];
-            });
+            meta.tagSets = tags.map(function (t) { return [t[0], decodeIds(t[1])]; });
           }
           return meta.tagSets;
         });
@@ -401,26 +397,28 @@
       });
     };
 
-    /** Document data for refs: promise of {ref: {title, url, date, excerpt, publisher, tags}}. */
+    /** Document `ref`'s data: promise of {ref, title, url, date, excerpt, publisher, tags}.
+     * Once meta is loaded, its chunk file is requested before this returns, so chunks load in
+     * the order documents are asked for. */
+    engine.doc = function (ref) {
+      var meta = metaLoaded;
+      if (!meta) return engine.meta().then(function () { return engine.doc(ref); });
+      ref = +ref;
+      return get("d/" + Math.floor(ref / meta.docChunk)).then(function (chunk) {
+        var row = chunk[ref % meta.docChunk];
+        return {
+          ref: ref, title: row[0], url: row[1], date: row[2], excerpt: row[3],
+          publisher: meta.publishers[row[4]], tags: row[5] || []
+        };
+      });
+    };
+
+    /** Document data for refs: promise of {ref: data} (see engine.doc). */
     engine.docs = function (refs) {
-      return engine.meta().then(function (meta) {
-        var chunks = [];
-        refs.forEach(function (ref) {
-          var c = Math.floor(ref / meta.docChunk);
-          if (chunks.indexOf(c) < 0) chunks.push(c);
-        });
-        return Promise.all(chunks.map(function (c) { return get("d/" + c); })).then(function (loaded) {
-          var out = {};
-          refs.forEach(function (ref) {
-            var chunk = loaded[chunks.indexOf(Math.floor(ref / meta.docChunk))];
-            var row = chunk[ref % meta.docChunk];
-            out[ref] = {
-              ref: ref, title: row[0], url: row[1], date: row[2], excerpt: row[3],
-              publisher: meta.publishers[row[4]], tags: row[5] || []
-            };
-          });
-          return out;
-        });
+      return Promise.all(refs.map(engine.doc)).then(function (list) {
+        var out = {};
+        list.forEach(function (doc) { out[doc.ref] = doc; });
+        return out;
       });
     };
 

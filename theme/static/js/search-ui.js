@@ -6,6 +6,8 @@
   var Engine = root.naSearchEngine, Tok = root.naSearchTokenizer;
   var engines = {};
   var PAGE = 10, BOX_RESULTS = 8, DEBOUNCE_MS = 120;
+  // A result on the results page is at least this tall (title, publisher and date, excerpt).
+  var MIN_RESULT_PX = 120;
 
   function engineFor(base) {
     return engines[base] || (engines[base] = Engine.createEngine(Engine.scriptLoader(base)));
@@ -93,6 +95,15 @@
       out += esc(ch);
     });
     return out + (open ? "</mark>" : "");
+  }
+
+  /** A promise resolved after the browser has painted what is on the page now (or 100 ms, for
+   * pages that are not drawn). */
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      var timer = setTimeout(resolve, 100);
+      requestAnimationFrame(function () { clearTimeout(timer); setTimeout(resolve, 0); });
+    });
   }
 
   function docLink(base, doc) { return base + doc.url; }
@@ -201,17 +212,24 @@
 
   /* ---- the results page ---- */
 
+  /** Each document's year: {names: ["2019", …], of: Uint8Array (document id → index in names)}. */
   function yearsOf(meta) {
     if (!meta.yearOf) {
-      meta.yearOf = new Array(meta.n);
-      Object.keys(meta.years).forEach(function (y) {
-        meta.years[y].forEach(function (r) { for (var i = r[0]; i < r[1]; i++) meta.yearOf[i] = y; });
+      var names = Object.keys(meta.years).sort(), of = new Uint8Array(meta.n);
+      names.forEach(function (y, k) {
+        meta.years[y].forEach(function (r) { of.fill(k, r[0], r[1]); });
       });
+      meta.yearOf = { names: names, of: of };
     }
     return meta.yearOf;
   }
 
+  /** Fill a filter's options [value, label, count]; `value` is selected (added, with 0, when
+   * not among them). */
   function fillSelect(select, allLabel, entries, value) {
+    if (value && !entries.some(function (e) { return e[0] === value; })) {
+      entries = entries.concat([[value, value, 0]]);
+    }
     select.innerHTML = '<option value="">' + esc(allLabel) + "</option>" + entries.map(function (e) {
       return '<option value="' + esc(e[0]) + '"' + (e[0] === value ? " selected" : "") + ">" +
         esc(e[1]) + " (" + e[2] + ")</option>";
@@ -229,82 +247,136 @@
     var sel = { source: $("search-source"), year: $("search-year"), tag: $("search-tag"), order: $("search-order") };
     var params = new URLSearchParams(root.location.search);
     input.value = params.get("q") || "";
-    ["source", "year", "tag", "order"].forEach(function (k) { sel[k].value = params.get(k) || ""; });
+    var filters = {}; // the filters chosen: {source, year, tag, order}, from the address too
+    ["source", "year", "tag", "order"].forEach(function (k) { filters[k] = sel[k].value = params.get(k) || ""; });
     var state = { seq: 0, shown: 0, rows: [], found: null };
 
     function setUrl() {
       var p = new URLSearchParams();
       if (input.value.trim()) p.set("q", input.value.trim());
-      ["source", "year", "tag", "order"].forEach(function (k) { if (sel[k].value) p.set(k, sel[k].value); });
+      ["source", "year", "tag", "order"].forEach(function (k) { if (filters[k]) p.set(k, filters[k]); });
       var qs = p.toString();
       try { root.history.replaceState(null, "", (qs ? "?" + qs : root.location.pathname.split("/").pop())); } catch (e) { /* file:// */ }
     }
 
-    function showPage() {
-      var slice = state.rows.slice(state.shown, state.shown + PAGE), mine = state.seq, found = state.found;
-      return engine.docs(slice.map(function (r) { return r.ref; })).then(function (docs) {
-        if (mine !== state.seq) return;
-        slice.forEach(function (r, i) {
-          var li = document.createElement("li");
-          li.className = "search-result" + (r.all ? "" : " search-result-partial");
-          if (!r.all && (state.shown + i === 0 || state.rows[state.shown + i - 1].all)) {
-            var note = document.createElement("li");
-            note.className = "search-partial-note";
-            note.textContent = "以下结果只包含部分词语：";
-            list.appendChild(note);
+    /** How many results the window can show below the list's top: at most PAGE, at least 1. */
+    function firstScreen() {
+      var free = root.innerHeight - list.getBoundingClientRect().top;
+      return Math.min(PAGE, Math.max(1, Math.ceil(free / MIN_RESULT_PX)));
+    }
+
+    /** Show the next page of results. Each result appears as soon as its document chunk and
+     * those of the results above it have loaded. The chunks of the first `first` results are
+     * requested first and the page's others once those have arrived (then `onFirst` is
+     * called): the browser runs script files it loads together all at the end, so this shows
+     * the first screen well before the page's last chunk arrives. */
+    function showPage(first, onFirst) {
+      var from = state.shown, slice = state.rows.slice(from, from + PAGE);
+      var mine = state.seq, found = state.found, docs = new Array(slice.length), next = 0;
+      state.shown += slice.length;
+      more.hidden = true;
+      function showReady() {
+        var html = "";
+        for (; next < slice.length && docs[next]; next++) {
+          var r = slice[next], at = from + next;
+          if (!r.all && (at === 0 || state.rows[at - 1].all)) {
+            html += '<li class="search-partial-note">以下结果只包含部分词语：</li>';
           }
-          li.innerHTML = resultHtml(docs[r.ref], found.rewritten, found.meta.foldMap, base);
-          list.appendChild(li);
-        });
-        state.shown += slice.length;
+          html += '<li class="search-result' + (r.all ? "" : " search-result-partial") + '">' +
+            resultHtml(docs[next], found.rewritten, found.meta.foldMap, base) + "</li>";
+        }
+        if (html) list.insertAdjacentHTML("beforeend", html);
+      }
+      function load(start, end) {
+        var loads = [];
+        for (var i = start; i < end; i++) {
+          loads.push(engine.doc(slice[i].ref).then(function (i, doc) {
+            if (mine !== state.seq) return;
+            docs[i] = doc;
+            showReady();
+          }.bind(null, i)));
+        }
+        return Promise.all(loads);
+      }
+      var stage = Math.min(first || slice.length, slice.length);
+      return load(0, stage).then(function () {
+        if (mine !== state.seq) return;
+        var rest = load(stage, slice.length);
+        if (onFirst) onFirst();
+        return rest;
+      }).then(function () {
+        if (mine !== state.seq) return;
         more.hidden = state.shown >= state.rows.length;
         document.documentElement.setAttribute("data-search-done", String(mine));
       });
     }
 
+    /** The tag filter's options: the tags of the results, with their counts. */
     function fillTags(found, tags) {
-      var counts = {};
-      found.results.forEach(function (r) {
-        tags.forEach(function (t) { if (t[1][r.ref]) counts[t[0]] = (counts[t[0]] || 0) + 1; });
+      var inResults = new Uint8Array(found.meta.n), entries = [];
+      found.results.forEach(function (r) { inResults[+r.ref] = 1; });
+      tags.forEach(function (t) {
+        var ids = t[1], count = 0;
+        for (var i = 0; i < ids.length; i++) count += inResults[ids[i]];
+        if (count) entries.push([t[0], t[0], count]);
       });
-      fillSelect(sel.tag, "全部标签", tags.filter(function (t) { return counts[t[0]]; })
-        .map(function (t) { return [t[0], t[0], counts[t[0]]]; }), sel.tag.value);
+      fillSelect(sel.tag, "全部标签", entries, filters.tag);
       sel.tag.parentNode.hidden = !found.meta.tags;
     }
 
+    /** The publisher and year filters' options, with their counts among the results. */
+    function fillFilters(found) {
+      var meta = found.meta, years = yearsOf(meta), results = found.results;
+      var bySource = new Int32Array(meta.publishers.length), byYear = new Int32Array(years.names.length);
+      for (var i = 0; i < results.length; i++) {
+        var ref = +results[i].ref;
+        bySource[Engine.publisherIndex(meta, ref)]++;
+        byYear[years.of[ref]]++;
+      }
+      var sources = [], yearList = [];
+      meta.publishers.forEach(function (p, k) {
+        if (bySource[k] || p[0] === filters.source) sources.push([p[0], p[1], bySource[k]]);
+      });
+      years.names.forEach(function (y, k) { if (byYear[k]) yearList.unshift([y, y, byYear[k]]); });
+      fillSelect(sel.source, "全部来源", sources, filters.source);
+      fillSelect(sel.year, "全部年份", yearList, filters.year);
+      fillTags(found, meta.tagSets || []);
+    }
+
+    /** The results the filters keep, in the order chosen. */
+    function filteredRows(found) {
+      var meta = found.meta;
+      var rows = found.results; // [{ref: "id", score, all}]
+      if (filters.source || filters.year || filters.tag) {
+        var years = yearsOf(meta), tagSet = new Uint8Array(meta.n);
+        (meta.tagSets || []).forEach(function (t) {
+          if (t[0] === filters.tag) t[1].forEach(function (id) { tagSet[id] = 1; });
+        });
+        rows = rows.filter(function (r) {
+          var ref = +r.ref;
+          return (!filters.source || meta.publishers[Engine.publisherIndex(meta, ref)][0] === filters.source) &&
+            (!filters.year || years.names[years.of[ref]] === filters.year) && (!filters.tag || tagSet[ref]);
+        });
+      }
+      if (filters.order === "newest" || filters.order === "oldest") {
+        var dir = filters.order === "newest" ? -1 : 1;
+        rows = rows.slice().sort(function (a, b) { return (b.all - a.all) || dir * (a.ref - b.ref); });
+      }
+      return rows;
+    }
+
+    /** Show the results of state.found: the count and the first page; the filters' counts
+     * once the first screen is painted, the tag lists once the page is. */
     function render() {
-      var found = state.found, meta = found.meta, years = yearsOf(meta), tags = meta.tagSets || [];
-      var mine = state.seq, tagsLater = meta.tags && !meta.tagSets;
-      // tag document lists load after the first results are shown (before, when filtering by
+      var found = state.found, meta = found.meta, mine = state.seq;
+      var tagsLater = meta.tags && !meta.tagSets;
+      // tag document lists load once the first page is painted (before, when filtering by
       // tag), so they do not compete with the results' document chunks
-      if (tagsLater && sel.tag.value) {
+      if (tagsLater && filters.tag) {
         return engine.tags().then(function () { if (mine === state.seq) return render(); });
       }
-      var counts = { source: {}, year: {} };
-      found.results.forEach(function (r) {
-        var ref = +r.ref, p = meta.publishers[Engine.publisherIndex(meta, ref)];
-        counts.source[p[0]] = (counts.source[p[0]] || 0) + 1;
-        counts.year[years[ref]] = (counts.year[years[ref]] || 0) + 1;
-      });
-      fillSelect(sel.source, "全部来源", meta.publishers.filter(function (p) { return counts.source[p[0]]; })
-        .map(function (p) { return [p[0], p[1], counts.source[p[0]]]; }), sel.source.value);
-      fillSelect(sel.year, "全部年份", Object.keys(counts.year).sort().reverse()
-        .map(function (y) { return [y, y, counts.year[y]]; }), sel.year.value);
-      fillTags(found, tags);
-      var tagSet = null;
-      tags.forEach(function (t) { if (t[0] === sel.tag.value) tagSet = t[1]; });
-      var rows = found.results.map(function (r) { return { ref: +r.ref, score: r.score, all: r.all }; })
-        .filter(function (r) {
-          var p = meta.publishers[Engine.publisherIndex(meta, r.ref)];
-          return (!sel.source.value || p[0] === sel.source.value) &&
-            (!sel.year.value || years[r.ref] === sel.year.value) &&
-            (!sel.tag.value || (tagSet && tagSet[r.ref]));
-        });
-      if (sel.order.value === "newest" || sel.order.value === "oldest") {
-        var dir = sel.order.value === "newest" ? -1 : 1;
-        rows.sort(function (a, b) { return (b.all - a.all) || dir * (a.ref - b.ref); });
-      }
-      var nAll = rows.filter(function (r) { return r.all; }).length;
+      var rows = filteredRows(found), nAll = 0;
+      for (var i = 0; i < rows.length; i++) nAll += rows[i].all ? 1 : 0;
       status.textContent = rows.length ? "找到 " + rows.length + " 篇文章" +
         (nAll < rows.length ? "（" + nAll + " 篇包含全部词语）" : "") :
         "没有找到包含“" + input.value.trim() + "”的文章。";
@@ -312,12 +384,15 @@
       empty.querySelector(".search-empty-none").hidden = false;
       empty.querySelector(".search-empty-start").hidden = true;
       controls.hidden = found.results.length === 0;
+      sel.tag.parentNode.hidden = !meta.tags;
       list.innerHTML = "";
       state.rows = rows;
       state.shown = 0;
-      var shown = showPage();
+      var shown = showPage(firstScreen(), function () {
+        afterPaint().then(function () { if (mine === state.seq) fillFilters(found); });
+      });
       if (tagsLater) {
-        shown.then(function () { return engine.tags(); }).then(function () {
+        shown.then(afterPaint).then(function () { return engine.tags(); }).then(function () {
           if (mine === state.seq) fillTags(found, meta.tagSets);
         });
       }
@@ -326,8 +401,8 @@
 
     function run() {
       var q = input.value.trim(), mine = ++state.seq;
-      setUrl();
       if (!q) {
+        setUrl();
         list.innerHTML = "";
         status.textContent = "";
         controls.hidden = true;
@@ -340,14 +415,18 @@
       status.textContent = "正在搜索…";
       return engine.search(q).then(function (found) {
         if (mine !== state.seq) return;
-        if (!sel.source.value && !sel.year.value && !sel.tag.value && !sel.order.value) {
-          // the first page's document chunks start loading now, while the filters are counted
-          engine.docs(found.results.slice(0, PAGE).map(function (r) { return +r.ref; })).catch(function () {});
+        if (!filters.source && !filters.year && !filters.tag && !filters.order) {
+          // the first screen's document chunks start loading now, while the results are counted
+          found.results.slice(0, firstScreen()).forEach(function (r) {
+            engine.doc(+r.ref).catch(function () {});
+          });
         }
         state.found = found;
         return render();
       }).catch(function (e) {
         if (mine === state.seq) status.textContent = "搜索出错：" + e.message;
+      }).then(afterPaint).then(function () {
+        if (mine === state.seq) setUrl(); // the address bar follows once the results are shown
       });
     }
 
@@ -356,11 +435,14 @@
     page.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); run(); });
     ["source", "year", "tag", "order"].forEach(function (k) {
       sel[k].addEventListener("change", function () {
+        filters[k] = sel[k].value;
         setUrl();
         if (state.found) { state.seq++; render(); }
       });
     });
-    more.addEventListener("click", function () { showPage(); });
+    more.addEventListener("click", function () {
+      showPage().catch(function (e) { status.textContent = "搜索出错：" + e.message; });
+    });
 
     function links() { return Array.prototype.slice.call(list.querySelectorAll("a.search-result-title")); }
     input.addEventListener("keydown", function (e) {
