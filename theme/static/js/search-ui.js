@@ -6,8 +6,6 @@
   var Engine = root.naSearchEngine, Tok = root.naSearchTokenizer;
   var engines = {};
   var PAGE = 10, BOX_RESULTS = 8, DEBOUNCE_MS = 120;
-  // A result on the results page is at least this tall (title, publisher and date, excerpt).
-  var MIN_RESULT_PX = 120;
 
   function engineFor(base) {
     return engines[base] || (engines[base] = Engine.createEngine(Engine.scriptLoader(base)));
@@ -259,18 +257,9 @@
       try { root.history.replaceState(null, "", (qs ? "?" + qs : root.location.pathname.split("/").pop())); } catch (e) { /* file:// */ }
     }
 
-    /** How many results the window can show below the list's top: at most PAGE, at least 1. */
-    function firstScreen() {
-      var free = root.innerHeight - list.getBoundingClientRect().top;
-      return Math.min(PAGE, Math.max(1, Math.ceil(free / MIN_RESULT_PX)));
-    }
-
-    /** Show the next page of results. Each result appears as soon as its document chunk and
-     * those of the results above it have loaded. The chunks of the first `first` results are
-     * requested first and the page's others once those have arrived (then `onFirst` is
-     * called): the browser runs script files it loads together all at the end, so this shows
-     * the first screen well before the page's last chunk arrives. */
-    function showPage(first, onFirst) {
+    /** Show the next page of results. Their document chunks are requested in rank order, and
+     * each result appears as soon as its chunk and those of the results above it have loaded. */
+    function showPage() {
       var from = state.shown, slice = state.rows.slice(from, from + PAGE);
       var mine = state.seq, found = state.found, docs = new Array(slice.length), next = 0;
       state.shown += slice.length;
@@ -287,24 +276,13 @@
         }
         if (html) list.insertAdjacentHTML("beforeend", html);
       }
-      function load(start, end) {
-        var loads = [];
-        for (var i = start; i < end; i++) {
-          loads.push(engine.doc(slice[i].ref).then(function (i, doc) {
-            if (mine !== state.seq) return;
-            docs[i] = doc;
-            showReady();
-          }.bind(null, i)));
-        }
-        return Promise.all(loads);
-      }
-      var stage = Math.min(first || slice.length, slice.length);
-      return load(0, stage).then(function () {
-        if (mine !== state.seq) return;
-        var rest = load(stage, slice.length);
-        if (onFirst) onFirst();
-        return rest;
-      }).then(function () {
+      return Promise.all(slice.map(function (r, i) {
+        return engine.doc(r.ref).then(function (doc) {
+          if (mine !== state.seq) return;
+          docs[i] = doc;
+          showReady();
+        });
+      })).then(function () {
         if (mine !== state.seq) return;
         more.hidden = state.shown >= state.rows.length;
         document.documentElement.setAttribute("data-search-done", String(mine));
@@ -365,8 +343,8 @@
       return rows;
     }
 
-    /** Show the results of state.found: the count and the first page; the filters' counts
-     * once the first screen is painted, the tag lists once the page is. */
+    /** Show the results of state.found: the count and the first page; once that is painted,
+     * the filters' counts (and the tag lists, loaded then). */
     function render() {
       var found = state.found, meta = found.meta, mine = state.seq;
       var tagsLater = meta.tags && !meta.tagSets;
@@ -388,14 +366,15 @@
       list.innerHTML = "";
       state.rows = rows;
       state.shown = 0;
-      var shown = showPage(firstScreen(), function () {
-        afterPaint().then(function () { if (mine === state.seq) fillFilters(found); });
-      });
-      if (tagsLater) {
-        shown.then(afterPaint).then(function () { return engine.tags(); }).then(function () {
-          if (mine === state.seq) fillTags(found, meta.tagSets);
-        });
-      }
+      var shown = showPage();
+      // then the filters' counts, and the tag lists (unless loaded) for the tag filter's
+      shown.then(afterPaint).then(function () {
+        if (mine !== state.seq) return;
+        fillFilters(found);
+        if (tagsLater) {
+          return engine.tags().then(function () { if (mine === state.seq) fillTags(found, meta.tagSets); });
+        }
+      }).catch(function () { /* an error is shown by run() */ });
       return shown;
     }
 
@@ -416,10 +395,8 @@
       return engine.search(q).then(function (found) {
         if (mine !== state.seq) return;
         if (!filters.source && !filters.year && !filters.tag && !filters.order) {
-          // the first screen's document chunks start loading now, while the results are counted
-          found.results.slice(0, firstScreen()).forEach(function (r) {
-            engine.doc(+r.ref).catch(function () {});
-          });
+          // the first page's document chunks start loading now, while the results are counted
+          found.results.slice(0, PAGE).forEach(function (r) { engine.doc(+r.ref).catch(function () {}); });
         }
         state.found = found;
         return render();
