@@ -144,3 +144,28 @@ def test_build_writes_the_index(built_site):
     index_html = (built_site / "index.html").read_text("utf-8")
     assert 'src="./theme/js/search-box.js" data-root="./"' in index_html
     assert "lunr" not in index_html  # nothing but the tiny box script until it is used
+
+
+@pytest.mark.parametrize("publishers", [3, 64, 70])
+def test_every_publisher_keeps_its_own_code_beyond_64(tmp_path, publishers):
+    docs = [
+        SearchDoc(title=f"标题{i}", text="正文", url=f"a{i}.html", date="2024-01-01",
+                  publisher=f"出版者{i % publishers}", publisher_key=f"p{i % publishers}")
+        for i in range(2 * publishers)
+    ]  # fmt: skip
+    write_index(docs, tmp_path)
+    meta_js = (tmp_path / "meta.js").read_text("utf-8")
+    meta = json.loads(meta_js[meta_js.index(",") + 1 : meta_js.rindex(")")])
+    assert meta["pubWidth"] == (1 if publishers <= 64 else 2)
+    script = (
+        "const e = require(process.argv[1]); const meta = JSON.parse(process.argv[2]);"
+        "console.log(JSON.stringify([...Array(meta.n).keys()].map("
+        "(ref) => meta.publishers[e.publisherIndex(meta, ref)][0])));"
+    )
+    result = subprocess.run(
+        [shutil.which("node") or "node", "-e", script,
+         str(ROOT / "theme" / "static" / "js" / "search-engine.js"), json.dumps(meta)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [d.publisher_key for d in docs]

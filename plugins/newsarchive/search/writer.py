@@ -3,10 +3,10 @@
 Every file is a script ``naSearch.put("name", data);`` so the browser can load it with a
 ``<script>`` element, which works from ``file://`` as well as over HTTP.
 
-- ``meta.js``: document count, fields, each shard's first term, publishers (one character per
-  document), years (id ranges), and the Traditional → Simplified folding pairs whose target occurs
-  in the index (about 8 KB gzip at 15,000 articles: in meta, a query needs no script-load round
-  before its shards);
+- ``meta.js``: document count, fields, each shard's first term, publishers (``pubWidth``
+  base-64 characters per document: one for up to 64 publishers), years (id ranges), and the
+  Traditional → Simplified folding pairs whose target occurs in the index (about 8 KB gzip at
+  15,000 articles: in meta, a query needs no script-load round before its shards);
 - ``tags.js``: each tag's documents, loaded after the first results, for the tag filter;
 - ``s/<n>.js``: term shards (:mod:`.shards`);
 - ``d/<n>.js``: ``DOC_CHUNK`` documents each (title, URL, date, excerpt, publisher, tags), loaded
@@ -70,6 +70,22 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+_DIGITS64 = LAST + MORE
+
+
+def publisher_code_width(publishers: int) -> int:
+    """Characters per document in ``meta.pub``: one for up to 64 publishers, two up to 4,096…"""
+    width = 1
+    while publishers > 64**width:
+        width += 1
+    return width
+
+
+def publisher_code(n: int, width: int) -> str:
+    """Publisher number ``n`` in ``width`` base-64 digits (``LAST + MORE``), most significant first."""
+    return "".join(_DIGITS64[(n >> (6 * k)) & 63] for k in reversed(range(width)))
+
+
 def doc_fields(doc: SearchDoc) -> tuple[str, str]:
     """The text of each indexed field (``FIELDS`` order)."""
     body = "\n".join([doc.text, doc.extra, " ".join(doc.tags)])
@@ -107,13 +123,15 @@ def write_index(
         write(f"s/{n}", "[" + ",".join(shard.entries) + "]")
 
     publishers: dict[str, int] = {}
+    doc_publishers = [
+        publishers.setdefault(d.publisher_key or d.publisher, len(publishers)) for d in docs
+    ]
+    pub_width = publisher_code_width(len(publishers))
     tags: dict[str, list[int]] = {}
     years: dict[str, list[list[int]]] = {}
-    pub_codes: list[str] = []
     chunk: list[list] = []
     for i, d in enumerate(docs):
-        p = publishers.setdefault(d.publisher_key or d.publisher, len(publishers))
-        pub_codes.append((LAST + MORE)[p] if p < 64 else "_")
+        p = doc_publishers[i]
         year = d.date[:4]
         ranges = years.setdefault(year, [])
         if ranges and ranges[-1][1] == i:
@@ -138,7 +156,8 @@ def write_index(
         "shards": firsts,
         "docChunk": doc_chunk,
         "publishers": [[key, names[key]] for key in publishers],
-        "pub": "".join(pub_codes),
+        "pub": "".join(publisher_code(p, pub_width) for p in doc_publishers),
+        "pubWidth": pub_width,
         "years": years,
         "tags": len(tags),
         "fold": "".join(t + s for t, s in sorted(fold.items())),

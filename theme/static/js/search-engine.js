@@ -458,9 +458,11 @@
     };
   }
 
-  /** Index into meta.publishers of document `ref`. */
+  /** Index into meta.publishers of document `ref` (meta.pubWidth base-64 digits per document). */
   function publisherIndex(meta, ref) {
-    return DIGIT[meta.pub[ref]];
+    var width = meta.pubWidth || 1, n = 0;
+    for (var k = ref * width, end = k + width; k < end; k++) n = n * 64 + DIGIT[meta.pub[k]];
+    return n;
   }
 
   return {
