@@ -92,13 +92,14 @@ class Converter:
         for path in map(str, paths):
             data = Path(path).read_bytes()
             key = self._key(data)
-            if self.cache_dir:
-                self._used.add(self._cache_path(key))
+            cache_file = self._cache_path(key)
+            if cache_file is not None:
+                self._used.add(cache_file)
             cached = self._load(key, path)
             if cached is not None:
                 results[path] = cached
             else:
-                todo.append((data, path, self.settings, self._cache_path(key)))
+                todo.append((data, path, self.settings, cache_file))
         if len(todo) >= _MIN_PARALLEL and self.workers > 1:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)

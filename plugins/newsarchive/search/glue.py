@@ -171,7 +171,8 @@ class _Job:
         """The index's figures and the seconds it took (raises if it failed)."""
         try:
             status, value, seconds = self._receive.recv()
-        except EOFError:
+        except EOFError:  # it died without a word
+            self._process.join()
             status, seconds = "error", 0.0
             value = f"the process writing it died (exit code {self._process.exitcode})"
         self._process.join()
