@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from newsarchive.cli import main
 from newsarchive.contrib import check_contribution
 from newsarchive.errors import Problem
+from saved_pages import saved_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "contrib" / "broken"
@@ -83,9 +84,11 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The broken-contribution project, plus a 20 MB archived file made here (never committed)."""
+    """The broken-contribution project, plus a saved web page and a 20 MB archived file made
+    here (never committed)."""
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(BROKEN, root, dirs_exist_ok=True)
+    (root / RFI / "saved-page.html").write_text(saved_pages()["rfi"].html, "utf-8")
     head = (BROKEN / RFI / MACHU).read_text("utf-8").split("------\n", 1)[0] + "------\n"
     paragraph = "<p>" + "马丘比丘" * 250 + "</p>\n"
     with open(root / RFI / "huge.md", "w", encoding="utf-8") as handle:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -15,10 +14,9 @@ from newsarchive.cli import main
 from newsarchive.errors import ArchiveError
 from newsarchive.importer import conventional_name, import_page, parse_time
 from newsarchive.pipeline import convert_file
+from saved_pages import saved_pages, write_saved_pages
 
-ROOT = Path(__file__).resolve().parent.parent
-SAVED = ROOT / "tests" / "contrib" / "saved"
-MANIFEST = json.loads((SAVED / "manifest.json").read_text("utf-8"))
+PAGES = saved_pages()
 ARCHIVED_AT = "2020-10-16T08:30:00+08:00"
 # Every block of chrome carries 站务 / chrome-marker; the rest are words only chrome has here.
 CHROME = ("站务", "chrome-marker", "Cookie", "订阅", "读者评论", "热门阅读", "广告", "版权所有")
@@ -46,36 +44,42 @@ def images(html: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every saved page as a file, as a browser writes it."""
+    return write_saved_pages(tmp_path_factory.mktemp("saved"))
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory, saved: dict[str, Path]) -> dict[str, Path]:
     """Every saved page imported with the command, into a fresh project's content/."""
     project = tmp_path_factory.mktemp("project")
     written = {}
-    for name, entry in MANIFEST.items():
-        args = ["import", str(SAVED / f"{name}.html"), "--url", entry["url"]]
+    for name, page in PAGES.items():
+        args = ["import", str(saved[name]), "--url", page.url]
         args += ["--archived-at", ARCHIVED_AT, "--content", str(project / "content")]
         assert main(args) == 0
         written[name] = next(
             (project / "content" / "articles").glob(
-                f"*/{conventional_name(entry['url'], parse_time(ARCHIVED_AT))}"
+                f"*/{conventional_name(page.url, parse_time(ARCHIVED_AT))}"
             )
         )
     return written
 
 
-@pytest.mark.parametrize("name", sorted(MANIFEST))
+@pytest.mark.parametrize("name", sorted(PAGES))
 def test_import_keeps_the_article_and_none_of_the_chrome(name, imported):
     path = imported[name]
     article = convert_file(path)  # the real pipeline, as the build reads it
-    original = convert_file(SAVED / f"{name}.archived.md")
+    original = convert_file(PAGES[name].original)
     reference = paragraphs(original.html)
     text = squash(BeautifulSoup(article.html, "html.parser").get_text())
     kept = sum(len(p) for p in reference if p in text) / sum(map(len, reference))
     assert kept >= 0.98, [p[:40] for p in reference if p not in text]
-    raw, source = path.read_text("utf-8"), (SAVED / f"{name}.archived.md").read_text("utf-8")
+    raw, source = path.read_text("utf-8"), PAGES[name].original.read_text("utf-8")
     assert not [marker for marker in CHROME if marker in raw and marker not in source]
     assert "<script" not in raw and "<nav" not in raw and "<form" not in raw
     assert images(article.html) == images(original.html)  # the article's images, in order
-    assert article.metadata["title"] == original.metadata["title"] == MANIFEST[name]["title"]
+    assert article.metadata["title"] == original.metadata["title"] == PAGES[name].title
     assert article.metadata["source_url"] == original.metadata["source_url"]
     assert article.metadata["archived"] == datetime(2020, 10, 16, 0, 30, tzinfo=UTC)
 
@@ -90,11 +94,11 @@ def test_imported_files_are_where_the_convention_puts_them_and_pass_check(import
     assert f"{len(imported)} archived files checked: {len(imported)} OK, 0 with errors" in out
 
 
-def test_import_refuses_to_overwrite(imported, capsys):
+def test_import_refuses_to_overwrite(imported, saved, capsys):
     path = imported["rfi"]
     before = path.read_bytes()
     content = path.parents[2]
-    args = ["import", str(SAVED / "rfi.html"), "--url", MANIFEST["rfi"]["url"]]
+    args = ["import", str(saved["rfi"]), "--url", PAGES["rfi"].url]
     assert main([*args, "--archived-at", ARCHIVED_AT, "--content", str(content)]) == 1
     assert "already exists; nothing was written" in capsys.readouterr().err
     assert path.read_bytes() == before
@@ -104,7 +108,7 @@ def test_import_reads_standard_input_and_the_page_address(tmp_path):
     """From stdin, with no --url: the page's canonical link names the article."""
     result = subprocess.run(
         [str(Path(sys.executable).with_name("newsarchive")), "import", "-", "--content", "c"],
-        input=(SAVED / "voa.html").read_bytes(),
+        input=PAGES["voa"].html.encode("utf-8"),
         cwd=tmp_path,
         capture_output=True,
         timeout=120,
@@ -113,15 +117,15 @@ def test_import_reads_standard_input_and_the_page_address(tmp_path):
     path = tmp_path / result.stdout.decode().strip()
     assert path.parent == tmp_path / "c" / "articles" / "voa"
     article = convert_file(path)
-    assert article.metadata["source_url"] == MANIFEST["voa"]["url"]
+    assert article.metadata["source_url"] == PAGES["voa"].url
     archived = article.metadata["archived"]
     assert abs((datetime.now(UTC) - archived).total_seconds()) < 120  # archived now
 
 
-def test_a_second_capture_later_is_a_new_capture(tmp_path, capsys):
+def test_a_second_capture_later_is_a_new_capture(tmp_path, saved, capsys):
     content = tmp_path / "content"
-    page = str(SAVED / "dw.html")
-    url = MANIFEST["dw"]["url"]
+    page = str(saved["dw"])
+    url = PAGES["dw"].url
     common = ["--url", url, "--content", str(content)]
     assert main(["import", page, *common, "--archived-at", "2020-10-16T08:00:00Z"]) == 0
     assert main(["import", page, *common, "--archived-at", "2020-10-17T08:00:00Z"]) == 0
@@ -132,9 +136,8 @@ def test_a_second_capture_later_is_a_new_capture(tmp_path, capsys):
 
 
 def test_images_saved_beside_the_page_are_left_out_with_a_warning():
-    url = MANIFEST["rfa"]["url"]
-    page = (SAVED / "rfa.html").read_text("utf-8")
-    first = images(convert_file(SAVED / "rfa.archived.md").html)[0]
+    url, page = PAGES["rfa"].url, PAGES["rfa"].html
+    first = images(convert_file(PAGES["rfa"].original).html)[0]
     page = page.replace(first, "./港府清洗教育界_files/Untitled-2.jpg")
     result = import_page(page.encode("utf-8"), url, datetime(2020, 10, 16, tzinfo=UTC))
     assert "Untitled-2.jpg" not in result.text and "_files/" not in result.text
