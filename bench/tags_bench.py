@@ -38,8 +38,8 @@ from newsarchive.tags import assign_tags, load_config, load_overrides, record_fr
 
 IMPORT_SECONDS = time.perf_counter() - started
 from newsarchive.batch import Converter, is_archived_file  # noqa: E402
-from newsarchive.check import find_files  # noqa: E402
-from newsarchive.errors import Problem  # noqa: E402
+from newsarchive.contrib.check import find_files  # noqa: E402
+from newsarchive.convert.errors import Problem  # noqa: E402
 from newsarchive.tags import keywords  # noqa: E402
 from newsarchive.tags.glue import page_tags  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402

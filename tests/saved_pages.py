@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from newsarchive.header import parse_header
-from newsarchive.publishers import PublisherTable
-from newsarchive.urls import host_of, repair_url
+from newsarchive.convert.header import parse_header
+from newsarchive.convert.publishers import PublisherTable
+from newsarchive.convert.urls import host_of, repair_url
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROME = ROOT / "tests" / "contrib" / "chrome"

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from newsarchive.batch import Converter, is_archived_file
-from newsarchive.errors import Problem
-from newsarchive.pipeline import Article, convert_file
+from newsarchive.convert.errors import Problem
+from newsarchive.convert.pipeline import Article, convert_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "content" / "articles").rglob("*.*"))[:12]

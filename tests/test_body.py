@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from newsarchive.body import convert_body
-from newsarchive.published import parse_stated_time, split_names
+from newsarchive.convert.body import convert_body
+from newsarchive.convert.published import parse_stated_time, split_names
 
 ARCHIVED = datetime(2020, 10, 13, 12, 0, tzinfo=UTC)
 BASE = "https://www.rfi.fr/cn/a/20201013-x"

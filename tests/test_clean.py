@@ -1,12 +1,12 @@
-"""Unit tests of the clean-up steps in newsarchive.clean, each on a tiny HTML snippet."""
+"""Unit tests of the clean-up steps in newsarchive.convert.clean, each on a tiny HTML snippet."""
 
 from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from newsarchive import clean
-from newsarchive.clean import Context
-from newsarchive.urls import repair_url
+from newsarchive.convert import clean
+from newsarchive.convert.clean import Context
+from newsarchive.convert.urls import repair_url
 
 BASE = "https://www.bbc.com/zhongwen/simp/world-1"
 

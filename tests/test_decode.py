@@ -1,7 +1,7 @@
 import pytest
-from newsarchive.decode import MAX_BYTES, decode
-from newsarchive.errors import ArchiveError
-from newsarchive.language import to_traditional
+from newsarchive.convert.decode import MAX_BYTES, decode
+from newsarchive.convert.errors import ArchiveError
+from newsarchive.convert.language import to_traditional
 
 TEXT = (
     "<!--1694605502000-->\n[金正恩与普京会晤 中国如何看](https://www.rfi.fr/cn/a)\n------\n\n"

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from newsarchive.pipeline import Article, convert_file
+from newsarchive.convert.pipeline import Article, convert_file
 
 GOLDEN = Path(__file__).parent / "golden"
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"

@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from newsarchive.errors import ArchiveError
-from newsarchive.header import looks_archived, parse_header
+from newsarchive.convert.errors import ArchiveError
+from newsarchive.convert.header import looks_archived, parse_header
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from newsarchive.convert.pipeline import convert_text
 from newsarchive.images.references import image_sources
 from newsarchive.images.rewrite import rewrite_images
-from newsarchive.pipeline import convert_text
 
 ARTICLE = """<!--1694605502000-->
 [图片报道](https://www.rfi.fr/cn/a/20230913-photos)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from newsarchive.cli import main
-from newsarchive.errors import ArchiveError
-from newsarchive.importer import conventional_name, import_page, parse_time
-from newsarchive.pipeline import convert_file
+from newsarchive.contrib.importer import conventional_name, import_page, parse_time
+from newsarchive.convert.errors import ArchiveError
+from newsarchive.convert.pipeline import convert_file
 from saved_pages import saved_pages, write_saved_pages
 
 PAGES = saved_pages()

@@ -15,10 +15,10 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 try:
-    from newsarchive import sanitize
+    from newsarchive.convert import sanitize
 except ImportError:  # not installed: use the source tree
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
-    from newsarchive import sanitize
+    from newsarchive.convert import sanitize
 
 sanitize_html = sanitize.sanitize_html
 
@@ -137,7 +137,7 @@ def test_sanitising_is_stable(vector: str) -> None:
 @pytest.fixture(scope="module")
 def convert_text() -> Any:
     """The project's real conversion of an archived file's text."""
-    return pytest.importorskip("newsarchive.pipeline").convert_text
+    return pytest.importorskip("newsarchive.convert.pipeline").convert_text
 
 
 @pytest.mark.parametrize("vector", _ids(VECTORS, PIPELINE_XFAIL))

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from newsarchive.language import to_traditional
+from newsarchive.convert.language import to_traditional
 from newsarchive.search.folding import folder
 from newsarchive.search.lunr_index import build_model, to_lunr_json
 from newsarchive.search.shards import decode_numbers, encode_ids, encode_numbers

@@ -565,9 +565,9 @@ SAMPLE_TAGS = {
 
 
 def test_the_samples_tags_are_unchanged():
+    from newsarchive.convert.urls import url_hash
     from newsarchive.tags import load_config, load_overrides
     from newsarchive.tags.report import read_records
-    from newsarchive.urls import url_hash
 
     content = Path(__file__).resolve().parent.parent / "content"
     records, problems = read_records([content / "articles"])

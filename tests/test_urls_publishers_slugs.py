@@ -1,9 +1,9 @@
 from datetime import UTC, datetime
 
 import pytest
-from newsarchive.publishers import PublisherTable
-from newsarchive.slugs import make_slug
-from newsarchive.urls import repair_url, url_hash, url_key
+from newsarchive.convert.publishers import PublisherTable
+from newsarchive.convert.slugs import make_slug
+from newsarchive.convert.urls import repair_url, url_hash, url_key
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """newsarchive: turn archived news articles into a Pelican site.
 
-The core (:mod:`newsarchive.pipeline` and the modules it calls) is pure functions over data;
+The core (:mod:`newsarchive.convert.pipeline` and the modules it calls) is pure functions over data;
 :mod:`newsarchive.reader` is the thin Pelican glue that :func:`register` wires up.
 """
 

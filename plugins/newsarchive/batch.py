@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .errors import ArchiveError, Problem
-from .header import looks_archived
-from .pipeline import Article, Settings, convert_bytes
+from .convert.errors import ArchiveError, Problem
+from .convert.header import looks_archived
+from .convert.pipeline import Article, Settings, convert_bytes
 
 Result = Article | Problem
 _SNIFF_BYTES = 4096

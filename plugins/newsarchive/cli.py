@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .batch import Converter
-from .contrib import check_contribution
-from .errors import ArchiveError, Problem
+from .contrib.conventions import check_contribution
+from .contrib.importer import import_page, parse_time, write_new
+from .convert.errors import ArchiveError, Problem
 from .images.command import add_arguments as add_images_arguments
 from .images.command import run as run_images
-from .importer import import_page, parse_time, write_new
 from .tags.report import add_arguments as add_tags_arguments
 from .tags.report import run as run_tags
 

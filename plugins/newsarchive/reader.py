@@ -16,10 +16,10 @@ from pelican.readers import HTMLReader, MarkdownReader
 from pelican.urlwrappers import Category
 
 from .batch import Converter, Result, is_archived_file
-from .check import is_pelican_document, unrecognised
-from .errors import Problem
-from .pipeline import Article, Settings
-from .publishers import PublisherTable
+from .contrib.check import is_pelican_document, unrecognised
+from .convert.errors import Problem
+from .convert.pipeline import Article, Settings
+from .convert.publishers import PublisherTable
 
 
 @dataclass

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from newsarchive.language import to_traditional
-from newsarchive.pipeline import convert_file
+from newsarchive.convert.language import to_traditional
+from newsarchive.convert.pipeline import convert_file
 from newsarchive.search.text import html_to_text
 from newsarchive.search.writer import SearchDoc
 

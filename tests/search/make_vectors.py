@@ -14,7 +14,7 @@ import random
 import re
 from pathlib import Path
 
-from newsarchive.language import to_traditional
+from newsarchive.convert.language import to_traditional
 from newsarchive.search.folding import browser_map, folder
 from newsarchive.search.stemmer import stem
 from newsarchive.search.tokenizer import tokenize

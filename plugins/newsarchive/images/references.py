@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 from ..batch import Converter, is_archived_file
-from ..check import find_files
-from ..errors import Problem
+from ..contrib.check import find_files
+from ..convert.errors import Problem
 
 #: The proxy a failed original is tried through (``None``: no proxy).
 DEFAULT_PROXY = "https://images.weserv.nl/"

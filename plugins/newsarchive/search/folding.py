@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from ..language import to_simplified
+from ..convert.language import to_simplified
 from .tokenizer import CJK_RANGES
 
 

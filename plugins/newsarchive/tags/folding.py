@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from ..language import to_simplified, to_traditional
+from ..convert.language import to_simplified, to_traditional
 
 
 def fold(text: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from pelican import signals
 from pelican.urlwrappers import Tag
 
-from ..errors import Problem
+from ..convert.errors import Problem
 from ..reader import current_build
 from .assign import TagResult, assign_tags
 from .config import load_config

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ..urls import url_key
+from ..convert.urls import url_key
 from .folding import fold
 
 
@@ -35,7 +35,7 @@ def _words(value: Any, url: str, key: str) -> tuple[str, ...]:
 
 
 def parse_overrides(data: Any) -> dict[str, Override]:
-    """Overrides by :func:`~newsarchive.urls.url_key` of their source URL (so ``http``/``https``,
+    """Overrides by :func:`~newsarchive.convert.urls.url_key` of their source URL (so ``http``/``https``,
     ``www.`` and a trailing slash do not matter)."""
     data = data or {}
     if not isinstance(data, Mapping):

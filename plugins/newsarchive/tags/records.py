@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..pipeline import RELATED_HEADING
+from ..convert.pipeline import RELATED_HEADING
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -71,7 +71,7 @@ def plain_text(markdown: str) -> str:
 
 
 def record_from_article(article: Any, title: str | None = None) -> TagRecord:
-    """A record from a converted :class:`newsarchive.pipeline.Article` (``title`` overrides its title)."""
+    """A record from a converted :class:`newsarchive.convert.pipeline.Article` (``title`` overrides its title)."""
     metadata = article.metadata
     return TagRecord(
         metadata.get("source_url", ""), title or metadata["title"], markdown=article.markdown

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..batch import Converter, is_archived_file
-from ..check import find_files
-from ..errors import Problem
+from ..contrib.check import find_files
+from ..convert.errors import Problem
 from .assign import Measures, TagResult, assign_tags, measure
 from .config import TagConfig, load_config
 from .overrides import load_overrides

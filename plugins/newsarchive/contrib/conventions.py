@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .batch import Converter, is_archived_file
+from ..batch import Converter, is_archived_file
+from ..convert.decode import decode
+from ..convert.errors import ArchiveError, Problem
+from ..convert.header import parse_header
+from ..convert.pipeline import Article
+from ..convert.urls import repair_url, url_key
 from .check import check_files, find_files
-from .decode import decode
-from .errors import ArchiveError, Problem
-from .header import parse_header
 from .importer import conventional_name
-from .pipeline import Article
-from .urls import repair_url, url_key
 
 CONVENTIONAL_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*\.(?:html|md)$")
 _SNIFF = 8192

@@ -1,6 +1,6 @@
 """Read the published time and the byline that an article body states about itself.
 
-Runs on the raw tree, before :mod:`newsarchive.clean` removes those lines; it returns
+Runs on the raw tree, before :mod:`newsarchive.convert.clean` removes those lines; it returns
 the tags it read so that the clean-up can drop them. The forms handled:
 
 * RFI ``<div>13/09/2023 - 13:16</div>`` (publisher local time)

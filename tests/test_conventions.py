@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsarchive.cli import main
-from newsarchive.contrib import check_contribution
-from newsarchive.errors import Problem
+from newsarchive.contrib.conventions import check_contribution
+from newsarchive.convert.errors import Problem
 from saved_pages import saved_pages
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ BeautifulSoup tree in place; :class:`Context` carries what the steps need (the b
 URL, the date line and byline found earlier) and what they collect (related links).
 
 Images end up as ``<figure><img src alt><figcaption>caption 图像来源：credit</figcaption></figure>``
-so that :mod:`newsarchive.to_markdown` has one shape to render.
+so that :mod:`newsarchive.convert.to_markdown` has one shape to render.
 """
 
 from __future__ import annotations
@@ -357,7 +357,7 @@ def drop_feed_footer(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 def drop_dateline_and_byline(soup: BeautifulSoup, ctx: Context) -> None:
-    """The date line and byline that :mod:`newsarchive.published` read into metadata."""
+    """The date line and byline that :mod:`newsarchive.convert.published` read into metadata."""
     for tag in [*ctx.dateline, *ctx.byline]:
         if _alive(tag):
             _outermost_alone(tag).decompose()
@@ -366,7 +366,7 @@ def drop_dateline_and_byline(soup: BeautifulSoup, ctx: Context) -> None:
 def drop_bad_links(soup: BeautifulSoup, ctx: Context) -> None:
     """Links to anything but http(s), mailto, tel or a relative URL lose their link, keep their text.
 
-    The scheme is read as a browser reads it (:func:`newsarchive.sanitize.url_scheme`), so
+    The scheme is read as a browser reads it (:func:`newsarchive.convert.sanitize.url_scheme`), so
     ``java&#x09;script:`` and a NUL before ``javascript:`` are caught too.
     """
     for a in _live(_tags(soup, "a")):

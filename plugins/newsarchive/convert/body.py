@@ -1,8 +1,8 @@
 """Convert the raw HTML body of an archived article into clean Markdown and metadata.
 
 :func:`convert_body` is the one entry point: it reads the stated published time and
-byline (:mod:`newsarchive.published`), runs the clean-up steps
-(:mod:`newsarchive.clean`) and renders Markdown (:mod:`newsarchive.to_markdown`).
+byline (:mod:`newsarchive.convert.published`), runs the clean-up steps
+(:mod:`newsarchive.convert.clean`) and renders Markdown (:mod:`newsarchive.convert.to_markdown`).
 """
 
 from __future__ import annotations

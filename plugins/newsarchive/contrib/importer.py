@@ -14,12 +14,12 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, UnicodeDammit
 
-from .errors import fail
-from .header import parse_epoch
-from .pipeline import Article, Settings, convert_text
-from .publishers import PublisherTable
-from .slugs import readable_part
-from .urls import host_of, repair_url, url_hash
+from ..convert.errors import fail
+from ..convert.header import parse_epoch
+from ..convert.pipeline import Article, Settings, convert_text
+from ..convert.publishers import PublisherTable
+from ..convert.slugs import readable_part
+from ..convert.urls import host_of, repair_url, url_hash
 
 # Chrome's and Edge's "Save page as…" put the page's address in a comment at the top.
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .batch import Converter, is_archived_file, read_head
-from .errors import Problem
-from .pipeline import Article
+from ..batch import Converter, is_archived_file, read_head
+from ..convert.errors import Problem
+from ..convert.pipeline import Article
 
 EXTENSIONS = (".md", ".markdown", ".html", ".htm")
 _PELICAN_MARKDOWN = re.compile(r"^\ufeff?title\s*:", re.IGNORECASE | re.MULTILINE)

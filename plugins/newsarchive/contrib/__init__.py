@@ -1,0 +1,1 @@
+"""The contributor tools: validating archived files, the archive's conventions, importing pages."""
