@@ -112,6 +112,8 @@ def test_allow_private_lets_private_through_but_never_metadata():
         ("javascript:alert(1)", "bad-url"),
         ("http:///nohost", "bad-url"),
         ("http://[::1/", "bad-url"),
+        ("http://a b.example/", "bad-url"),
+        ("http://exa%mple.com/", "bad-url"),
         ("http://127.0.0.1/", "private-address"),
         ("http://localhost:8000/", "private-address"),
         ("http://a.localhost/", "private-address"),
@@ -372,6 +374,7 @@ def test_without_the_opt_in_the_local_server_is_refused(server, monkeypatch):
         with pytest.raises(FetchError) as caught:
             fetch(url, config=FAST)
         assert caught.value.reason == "private-address", url
+        assert str(caught.value).startswith(f"{url}: refused, ")
         assert "NEWSARCHIVE_ALLOW_PRIVATE=1" in str(caught.value)
     assert server.hits == {}
 

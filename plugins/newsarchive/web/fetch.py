@@ -278,9 +278,10 @@ def fetch(
                 response = client.send(request, stream=True)
             except httpx.HTTPError as exc:
                 raise _failure(exc, target, config) from exc
-            except FetchError as exc:
-                exc.url = exc.url or target
-                raise
+            except FetchError as exc:  # refused when connecting (after DNS)
+                raise FetchError(
+                    exc.reason, f"{target}: {exc}", url=target, transient=exc.transient
+                ) from exc
             try:
                 location = response.headers.get("location")
                 if response.status_code in REDIRECT_STATUSES and location:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import socket
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -31,6 +32,7 @@ METADATA_HOSTS = frozenset(
 )
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT (RFC 6598)
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_HOST = re.compile(r"[\w.-]+|[0-9a-f:.]+(%[\w.-]+)?")  # a name (any script), or an IPv6 literal
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 #: ``resolve(host, port)`` → every address the name resolves to (as text).
@@ -93,12 +95,14 @@ def check_address(address: str | IPAddress, *, allow_private: bool = False) -> s
 
 
 def _refused(url: str, what: str, why: str) -> FetchError:
-    return FetchError(
-        "private-address",
-        f"{url}: refused, {what} is {why} (only public addresses are fetched; "
-        f"{ALLOW_PRIVATE_ENV}=1 allows private ones, e.g. for a local test server)",
-        url=url,
+    hint = (
+        "cloud metadata is never fetched"
+        if "metadata" in why
+        else f"only public addresses are fetched; {ALLOW_PRIVATE_ENV}=1 allows private ones, "
+        "e.g. for a local test server"
     )
+    prefix = f"{url}: refused" if url else "refused"
+    return FetchError("private-address", f"{prefix}, {what} is {why} ({hint})", url=url)
 
 
 def address_check(allow_private: bool = False) -> AddressCheck:
@@ -125,6 +129,8 @@ def guard_url(
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
         raise FetchError("bad-url", f"{url!r}: the URL has no host name", url=url)
+    if not _HOST.fullmatch(host) and not host.startswith("["):
+        raise FetchError("bad-url", f"{url!r}: {host!r} is not a valid host name", url=url)
     if host in METADATA_HOSTS:
         raise _refused(url, host, "a cloud metadata host")
     check = check or address_check(allow_private)
@@ -157,20 +163,20 @@ def checked_addresses(
 ) -> list[str]:
     """Resolve ``host`` and check EVERY address; returns them, or raises :class:`FetchError`
     (``dns`` when the name does not resolve, ``private-address`` when any address is refused)."""
-    url = url or host
+    where = f"{url}: " if url else ""
     try:
         addresses: Iterable[str] = resolve(host, port)
     except (OSError, UnicodeError) as exc:
         raise FetchError(
             "dns",
-            f"{url}: the host name {host} could not be resolved ({exc})",
+            f"{where}the host name {host} could not be resolved ({exc})",
             url=url,
             transient=True,
         ) from exc
     addresses = list(addresses)
     if not addresses:
         raise FetchError(
-            "dns", f"{url}: the host name {host} has no address", url=url, transient=True
+            "dns", f"{where}the host name {host} has no address", url=url, transient=True
         )
     check = check or address_check(allow_private)
     for address in addresses:
