@@ -9,6 +9,8 @@ the body). Subclasses choose the reply by overriding :meth:`LocalServer.pick`.
 from __future__ import annotations
 
 import http.server
+import ssl
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -44,7 +46,7 @@ class Seen:
 class LocalServer:
     """The server and its routes; ``url`` is its base URL (no trailing slash)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.default: Callable[[str], Reply | None] | None = None
         self.hits: Counter[str] = Counter()
@@ -67,8 +69,10 @@ class LocalServer:
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def reset(self) -> None:
@@ -132,3 +136,20 @@ class LocalServer:
                 time.sleep(reply.drip)
         except (BrokenPipeError, ConnectionResetError):
             handler.close_connection = True
+
+
+def self_signed(directory: str, name: str) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A certificate for ``name`` made with openssl: (server context, client context trusting it)."""
+    cert, key = f"{directory}/{name}.pem", f"{directory}/{name}.key"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}"),
+            *("-keyout", key, "-out", cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    return server, ssl.create_default_context(cafile=cert)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from http_support import LocalServer, Reply
+from http_support import LocalServer, Reply, self_signed
 from newsarchive.web import (
     FetchConfig,
     FetchError,
@@ -425,6 +426,28 @@ def test_a_redirect_from_a_public_host_to_a_private_one_is_refused(
         fetch(f"http://news.test:{server.port}/a", config=config)
     assert caught.value.reason == "private-address"
     assert server.hits == {"a": 1}
+
+
+def test_https_keeps_the_name_for_sni_and_the_certificate(tmp_path, monkeypatch):
+    monkeypatch.delenv("NEWSARCHIVE_ALLOW_PRIVATE", raising=False)
+    server_tls, trusting = self_signed(str(tmp_path), "news.test")
+    with LocalServer(tls=server_tls) as server:
+        server.routes["a"] = Reply(body=b"secure")
+        config, _ = public_server_config({"news.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]})
+        config = replace(config, verify=trusting)
+        got = fetch(f"https://news.test:{server.port}/a", config=config)
+        assert (
+            got.body == b"secure"
+            and server.requests[0].headers["host"] == f"news.test:{server.port}"
+        )
+        for url, settings in (
+            (f"https://other.test:{server.port}/a", config),  # the certificate names news.test
+            (f"https://news.test:{server.port}/a", replace(config, verify=True)),  # untrusted
+        ):
+            with pytest.raises(FetchError) as caught:
+                fetch(url, config=settings)
+            assert caught.value.reason == "tls", str(caught.value)
+        assert len(server.requests) == 1
 
 
 def test_a_shared_client_keeps_the_rule(server, monkeypatch):

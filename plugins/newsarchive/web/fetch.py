@@ -50,6 +50,7 @@ class FetchConfig:
     allow_private: bool | None = None
     resolve: Resolver = system_resolve
     check: AddressCheck | None = None
+    verify: ssl.SSLContext | bool = True  # TLS: the system's CAs (certifi), or a context
     max_connections: int = 10
 
     @property
@@ -166,7 +167,7 @@ class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self, config: FetchConfig) -> None:
         super().__init__(trust_env=False)  # no proxies from the environment: we check the peer
         self._pool = httpcore.ConnectionPool(  # httpx builds one without a backend hook
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=httpx.create_ssl_context(verify=config.verify, trust_env=False),
             max_connections=config.max_connections,
             max_keepalive_connections=config.max_connections,
             network_backend=_GuardedBackend(config.resolve, config.address_check()),
@@ -179,7 +180,11 @@ def make_client(config: FetchConfig | None = None) -> httpx.Client:
     config = config or FetchConfig()
     return httpx.Client(
         transport=_GuardedTransport(config),
-        headers={"user-agent": config.user_agent, "accept": config.accept},
+        headers={
+            "user-agent": config.user_agent,
+            "accept": config.accept,
+            "accept-encoding": "gzip, deflate",  # decoded bytes count against the cap
+        },
         follow_redirects=False,
         trust_env=False,
     )
