@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import threading
 import time
 from collections.abc import Iterator
@@ -505,3 +506,17 @@ def test_host_limiter_bounds_concurrency_per_host():
     for thread in threads:
         thread.join()
     assert peak == {"a": 2, "b": 2}
+
+
+def test_fetch_errors_survive_pickling():
+    error = FetchError(
+        "http-429", "x: HTTP 429", url="x", status=429, transient=True, retry_after=3
+    )
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.reason, str(copy), copy.status, copy.retry_after, copy.transient) == (
+        "http-429",
+        "x: HTTP 429",
+        429,
+        3,
+        True,
+    )

@@ -26,3 +26,12 @@ class FetchError(Exception):
         self.status = status
         self.transient = transient
         self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[object, ...]:  # picklable, for process pools
+        return (_rebuild, (self.reason, str(self), dict(vars(self))))
+
+
+def _rebuild(reason: str, message: str, fields: dict[str, object]) -> FetchError:
+    error = FetchError(reason, message)
+    error.__dict__.update(fields)
+    return error

@@ -254,7 +254,8 @@ def fetch(
     ``bad-url``, ``bad-redirect``, ``redirect-loop``, ``too-many-redirects``, ``timeout``,
     ``too-large``, ``dns``, ``connect``, ``tls``, ``protocol``. ``headers`` are added to the
     request (e.g. :func:`~newsarchive.web.headers.conditional_headers`). ``client`` must come
-    from :func:`make_client` (one is made and closed per call otherwise).
+    from :func:`make_client` with the same ``config`` (one is made and closed per call
+    otherwise): a plain httpx client would skip the check made when connecting.
     """
     method = method.upper()
     if method not in ("GET", "HEAD"):
