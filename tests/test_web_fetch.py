@@ -223,6 +223,16 @@ def test_get_returns_status_body_headers_and_an_honest_user_agent(server):
     assert package_version() != "0+unknown"
 
 
+def test_the_archive_names_itself_in_the_user_agent(server, monkeypatch):
+    monkeypatch.setenv("NEWSARCHIVE_PROJECT_URL", "https://github.com/someone/their-archive")
+    fetch(f"{server.url}/a", config=FAST)
+    agent = server.requests[0].headers["user-agent"]
+    assert (
+        agent
+        == f"newsarchive/{package_version()} (+https://github.com/someone/their-archive; news archiver)"
+    )
+
+
 def test_head_sends_head_and_reads_no_body(server):
     server.routes["a"] = Reply(body=b"x" * 5000)
     got = fetch(f"{server.url}/a", method="HEAD", config=FAST)

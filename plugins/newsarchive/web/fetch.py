@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import ssl
 import time
 from collections.abc import Iterable, Mapping
@@ -23,6 +24,7 @@ from .guard import (
 )
 from .headers import (
     PROJECT_URL,
+    PROJECT_URL_ENV,
     REDIRECT_STATUSES,
     charset_of,
     parse_retry_after,
@@ -45,17 +47,20 @@ class FetchConfig:
     deadline: float = 60.0  # seconds for a whole fetch, redirects included
     max_bytes: int = 10 * 1024 * 1024  # body cap; past it the fetch fails (``too-large``)
     max_redirects: int = 5
-    project_url: str = PROJECT_URL  # named in the User-Agent
+    project_url: str | None = (
+        None  # in the User-Agent; None: $NEWSARCHIVE_PROJECT_URL or PROJECT_URL
+    )
     accept: str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     allow_private: bool | None = None
     resolve: Resolver = system_resolve
     check: AddressCheck | None = None
-    verify: ssl.SSLContext | bool = True  # TLS: the system's CAs (certifi), or a context
+    verify: ssl.SSLContext | bool = True  # TLS: certifi's CAs, or a context (tests trust their own)
     max_connections: int = 10
 
     @property
     def user_agent(self) -> str:
-        return user_agent(self.project_url)
+        """``newsarchive/<version> (+<project URL>; news archiver)``."""
+        return user_agent(self.project_url or os.environ.get(PROJECT_URL_ENV) or PROJECT_URL)
 
     def address_check(self) -> AddressCheck:
         """The address rule in force (read from the environment when not set)."""

@@ -9,8 +9,10 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urljoin, urlsplit
 
-#: Where a site owner reads who is fetching; replace with the archive's own address.
+#: Where a site owner reads who is fetching: a placeholder until the project has its address;
+#: an archive names its own with ``NEWSARCHIVE_PROJECT_URL`` (a workflow: its repository's URL).
 PROJECT_URL = "https://github.com/newsarchive/newsarchive"
+PROJECT_URL_ENV = "NEWSARCHIVE_PROJECT_URL"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 
