@@ -191,6 +191,15 @@ def test_the_http_charset_comes_before_the_meta():
     assert decode_html(data, "text/html; charset=GBK")[0] == page(ARTICLE, meta="utf-8")
 
 
+def test_utf8_bytes_are_utf8_whatever_the_server_says():
+    data = page(ARTICLE).encode()
+    assert decode_html(data, "text/html; charset=ISO-8859-1") == (page(ARTICLE), "utf-8")
+    assert decode_html("café".encode("cp1252"), "text/html; charset=iso-8859-1") == (
+        "café",
+        "cp1252",
+    )
+
+
 def test_a_wrong_declaration_falls_back_to_detection():
     data = page(ARTICLE).encode("gb18030")
     text, encoding = decode_html(data, "text/html; charset=utf-8")

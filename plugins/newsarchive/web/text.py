@@ -50,12 +50,19 @@ def _codec(name: str | None) -> str | None:
 def decode_html(
     body: bytes, content_type: str | None = None, url: str = "<page>"
 ) -> tuple[str, str]:
-    """``(text, encoding)`` of an HTML page: a BOM, the Content-Type charset, the page's
-    ``<meta charset>`` (each used only if the bytes decode with it), else UTF-8 or a detected
-    encoding (GB18030, Big5…). Raises :class:`FetchError` (``undecodable``) otherwise."""
+    """``(text, encoding)`` of an HTML page: a BOM; bytes that are valid UTF-8 beyond ASCII
+    (servers often declare ISO-8859-1 by default; such bytes are UTF-8 in practice); the
+    Content-Type charset, then the page's ``<meta charset>`` (each used only if the bytes decode
+    with it); else a detected encoding (GB18030, Big5…). Raises :class:`FetchError`
+    (``undecodable``) otherwise."""
     for bom, name in _BOMS:
         if body.startswith(bom):
             return body.decode(name), name.removesuffix("-sig")
+    if not body.isascii():
+        try:
+            return body.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     for declared in (charset_of(content_type), meta_charset(body)):
         name = _codec(declared)
         if name:
