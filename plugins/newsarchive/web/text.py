@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 
-from ..decode import decode
-from ..errors import ArchiveError
+from ..convert.decode import decode
+from ..convert.errors import ArchiveError
 from .errors import FetchError
 from .headers import charset_of
 
