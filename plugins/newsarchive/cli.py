@@ -15,6 +15,8 @@ from .contrib.importer import import_page, parse_time, write_new
 from .convert.errors import ArchiveError, Problem
 from .images.command import add_arguments as add_images_arguments
 from .images.command import run as run_images
+from .sources.command import add_arguments as add_sources_arguments
+from .sources.command import run as run_sources
 from .tags.report import add_arguments as add_tags_arguments
 from .tags.report import run as run_tags
 
@@ -126,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     images = commands.add_parser("images", help="local copies of the articles' images")
     add_images_arguments(images)
     images.set_defaults(run=run_images)
+
+    sources = commands.add_parser("sources", help="check whether the originals are still online")
+    add_sources_arguments(sources)
+    sources.set_defaults(run=run_sources)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Check whether the archived articles' originals are still online, and show what vanished."""
