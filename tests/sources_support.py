@@ -41,3 +41,10 @@ NOT_FOUND_PAGE = page(
     "<p>抱歉，您访问的页面不存在或已被删除。</p><p><a href='/'>返回首页</a></p>",
     "页面不存在 - 新闻网站",
 )
+
+
+def archived_file(path: Path, url: str, archived_ms: int = 1_700_000_000_000) -> str:
+    """A real archived article's file text with its URL pointed at ``url``."""
+    lines = path.read_text("utf-8").split("\n", 3)
+    title = lines[1][1 : lines[1].index("](")]
+    return f"<!--{archived_ms}-->\n[{title}]({url})\n{lines[2]}\n{lines[3]}"

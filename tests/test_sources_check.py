@@ -1,0 +1,182 @@
+"""`newsarchive sources check` against a local HTTP server: every kind of answer, the journal,
+a killed run, two checks before gone, the command's output."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from http_support import LocalServer, Reply
+from newsarchive.cli import main
+from newsarchive.sources.check import CheckConfig, find_sources, run_checks
+from newsarchive.sources.status import journal_path, load
+from newsarchive.web import FetchConfig
+from sources_support import ARTICLES, NOT_FOUND_PAGE, archived_file, article, article_page, page
+
+GOLD = next(p for p in ARTICLES if p.parent.name == "rfi")
+OTHER = next(p for p in ARTICLES if p.parent.name == "rfi" and p != GOLD)
+LIVE_PAGE = article_page(GOLD).encode()
+FAST = CheckConfig(
+    fetch=FetchConfig(connect_timeout=1, read_timeout=0.5, deadline=3),
+    workers=4,
+    delay=0,
+    backoff=0.05,
+)
+
+
+@pytest.fixture(scope="module")
+def running_server() -> Iterator[LocalServer]:
+    with LocalServer() as running:
+        yield running
+
+
+@pytest.fixture
+def server(running_server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> LocalServer:
+    monkeypatch.setenv("NEWSARCHIVE_ALLOW_PRIVATE", "1")
+    running_server.reset()
+    return running_server
+
+
+def _archive(tmp_path: Path, server: LocalServer, names: list[str]) -> Path:
+    content = tmp_path / "content"
+    folder = content / "articles" / "local"
+    folder.mkdir(parents=True)
+    for i, name in enumerate(names):
+        text = archived_file(GOLD, f"{server.url}/news/{name}", 1_700_000_000_000 + i * 1000)
+        (folder / f"{name}.html").write_text(text, "utf-8")
+    return content
+
+
+SCENARIOS = {
+    "live": (Reply(200, LIVE_PAGE), "live", 200),
+    "missing": (Reply(404, b"<h1>Not Found</h1>"), "gone", 404),
+    "removed": (Reply(410, b""), "gone", 410),
+    "to-home": (Reply(301, headers={"Location": "/"}), "gone", 200),
+    "soft-404": (Reply(200, NOT_FOUND_PAGE.encode()), "gone", 200),
+    "edited": (
+        Reply(200, page(article(OTHER).html, article(GOLD).metadata["title"]).encode()),
+        "changed",
+        200,
+    ),
+    "busy": ([Reply(429, headers={"Retry-After": "1"}), Reply(200, LIVE_PAGE)], "live", 200),
+    "flaky": ([Reply(503), Reply(502), Reply(200, LIVE_PAGE)], "live", 200),
+    "slow": (Reply(200, LIVE_PAGE, delay=2), "unknown", None),
+    "loop": (Reply(302, headers={"Location": "/news/loop-2"}), "unknown", None),
+}
+
+
+def _serve(server: LocalServer) -> None:
+    for name, (reply, _, _) in SCENARIOS.items():
+        server.routes[f"news/{name}"] = reply
+    server.routes["news/loop-2"] = Reply(302, headers={"Location": "/news/loop"})
+    server.routes[""] = Reply(200, page("<p>今日要闻</p>", "首页").encode())
+
+
+def test_every_kind_of_answer_is_classified(tmp_path, server):
+    _serve(server)
+    content = _archive(tmp_path, server, list(SCENARIOS))
+    sources, problems = find_sources([content])
+    assert problems == [] and len(sources) == len(SCENARIOS)
+    status = content / "source-status.jsonl"
+    records: dict = {}
+    started = time.monotonic()
+    run = run_checks(sources, records, status, confirm_after=timedelta(0), config=FAST)
+    assert time.monotonic() - started >= 1  # the 429's Retry-After was waited for
+    results = {r.url.rsplit("/", 1)[1]: (r.result, r.code) for r in run.checked}
+    assert results == {name: (want, code) for name, (_, want, code) in SCENARIOS.items()}
+    reasons = {r.url.rsplit("/", 1)[1]: r.reason for r in run.checked}
+    assert reasons["slow"] == "timeout" and reasons["loop"] == "redirect-loop"
+    assert "soft 404" in reasons["soft-404"] and reasons["to-home"].endswith(f"{server.url}/")
+    # retried in the same run: HEAD 429, HEAD 200, GET 200; HEAD 503, 502, 200, GET
+    assert [s.method for s in server.requests if s.key == "news/busy"] == ["HEAD", "HEAD", "GET"]
+    assert server.hits["news/flaky"] == 4
+    # a 404 is answered to the HEAD: no GET is sent
+    assert [s.method for s in server.requests if s.key == "news/missing"] == ["HEAD"]
+    assert all("newsarchive/" in s.headers["user-agent"] for s in server.requests)
+    # one gone answer is not enough: the standing stays unknown until a second check
+    standing = {r.url.rsplit("/", 1)[1]: r.status for r in load(status)[0].values()}
+    assert standing["missing"] == standing["soft-404"] == "unknown"
+    assert standing["live"] == "live" and standing["edited"] == "changed"
+    assert not journal_path(status).exists()
+
+
+def test_two_checks_make_gone_and_confirm_after_is_respected(tmp_path, server):
+    server.routes["news/missing"] = Reply(404)
+    content = _archive(tmp_path, server, ["missing"])
+    sources, _ = find_sources([content])
+    status = content / "source-status.jsonl"
+    records: dict = {}
+    for _ in range(2):  # two checks within a day: not enough with the default 3 days
+        run_checks(sources, records, status, config=FAST)
+    assert load(status)[0][f"{server.url}/news/missing"].status == "unknown"
+    run_checks(sources, records, status, confirm_after=timedelta(0), config=FAST)
+    record = load(status)[0][f"{server.url}/news/missing"]
+    assert (record.status, record.code, record.checks) == ("gone", 404, 3)
+    assert record.first_gone and record.confirmed and record.confirmed >= record.first_gone
+
+
+def test_the_private_address_rule_holds_without_the_opt_in(tmp_path, server, monkeypatch):
+    server.routes["news/live"] = Reply(200, LIVE_PAGE)
+    content = _archive(tmp_path, server, ["live"])
+    monkeypatch.delenv("NEWSARCHIVE_ALLOW_PRIVATE")
+    config = CheckConfig(fetch=FetchConfig(connect_timeout=1, read_timeout=1), delay=0)
+    run = run_checks(find_sources([content])[0], {}, content / "s.jsonl", config=config)
+    assert [(r.result, r.reason) for r in run.checked] == [("unknown", "private-address")]
+    assert server.hits["news/live"] == 0
+
+
+def test_the_command_limits_prints_json_and_sums_up_by_publisher(tmp_path, server, capsys):
+    _serve(server)
+    content = _archive(tmp_path, server, ["live", "missing", "edited"])
+    status = content / "source-status.jsonl"
+    args = ["sources", "check", str(content), "--status", str(status), "--delay", "0"]
+    assert main([*args, "--limit", "2", "--json", "--confirm-after", "0"]) == 0
+    out, err = capsys.readouterr()
+    rows = json.loads(out)
+    assert len(rows) == 2 and {r["publisher"] for r in rows} == {"127.0.0.1"}
+    assert {r["status"] for r in rows} <= {"live", "unknown", "changed"}
+    assert "publisher" in err and "127.0.0.1" in err  # the summary goes to stderr with --json
+    assert main([*args, "--limit", "1"]) == 0
+    out, _ = capsys.readouterr()
+    line = next(line for line in out.splitlines() if line.startswith("127.0.0.1"))
+    # URLs, checked now, live, changed, gone, unknown, never checked
+    assert line.split()[1:] == ["3", "1", "1", "1", "0", "1", "0"]
+    assert len(load(status)[0]) == 3
+
+
+def test_a_killed_run_keeps_what_it_checked_and_the_next_run_goes_on(tmp_path, server):
+    names = [f"a{i}" for i in range(8)]
+    for name in names:
+        server.routes[f"news/{name}"] = Reply(200, LIVE_PAGE, delay=0.1)
+    content = _archive(tmp_path, server, names)
+    status = content / "source-status.jsonl"
+    command = [sys.executable, "-m", "newsarchive.cli", "sources", "check", str(content)]
+    command += ["--status", str(status), "--delay", "0", "--workers", "1", "--no-progress"]
+    env = {**os.environ, "NEWSARCHIVE_ALLOW_PRIVATE": "1"}
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    journal = journal_path(status)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if journal.exists() and journal.read_text().count("\n") >= 3:
+            break
+        time.sleep(0.05)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    records, problems = load(status)
+    assert 3 <= len(records) < len(names)
+    assert all(r.status == "live" for r in records.values())
+    assert all(p.level == "warning" for p in problems)
+    before = dict(records)
+    run = run_checks(
+        find_sources([content])[0], records, status, limit=len(names) - len(before), config=FAST
+    )
+    assert {r.url for r in run.checked}.isdisjoint(before)  # the unchecked ones first
+    assert len(load(status)[0]) == len(names)
