@@ -24,3 +24,7 @@ def register() -> None:
     from .images.glue import register as register_images
 
     register_images()
+
+    from .sources.glue import register as register_sources
+
+    register_sources()
