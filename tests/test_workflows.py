@@ -148,3 +148,18 @@ def test_pr_check_judges_the_changed_archived_files(tmp_path, monkeypatch):
     assert "notes/stray.md:1: error: archived file outside content/" in out
     assert "tests/broken.md" not in out and "docs/guide.md" not in out
     assert "3 archived files checked: 1 OK, 2 with errors" in out
+
+
+def test_the_weekly_source_check_opens_a_pull_request_with_least_privilege():
+    workflow = load("check-sources.yml")
+    cron = workflow[True]["schedule"][0]["cron"].split()
+    assert cron[2:4] == ["*", "*"] and cron[4].isdigit()  # one day a week
+    assert "workflow_dispatch" in workflow[True]
+    assert workflow["permissions"] == {"contents": "read"}
+    job = workflow["jobs"]["check"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    runs = "\n".join(s.get("run", "") for s in steps(workflow))
+    assert 'newsarchive sources check --limit "$LIMIT"' in runs
+    assert "gh pr create" in runs and 'git add "$STATUS"' in runs
+    assert job["env"]["STATUS"] == "content/source-status.jsonl"
+    assert "NEWSARCHIVE_ALLOW_PRIVATE" not in str(workflow)  # the address rule holds in CI
