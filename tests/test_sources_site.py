@@ -166,3 +166,42 @@ def test_marks_and_the_vanished_page_pass_axe_light_and_dark(chromium, marked_si
                 suffix = "" if scheme == "light" else "-dark"
                 assert screenshot(page, f"{name}-{width}{suffix}").stat().st_size > 10_000
                 page.context.close()
+
+
+def _generator(tmp_path, lines):
+    from types import SimpleNamespace
+
+    (tmp_path / "source-status.jsonl").write_text(lines, "utf-8")
+    from datetime import UTC, datetime
+
+    bbc = SimpleNamespace(name="BBC 中文", slug="bbc", __str__=lambda: "BBC 中文")
+    article = SimpleNamespace(
+        source_url=BBC_GONE, date=datetime(2020, 9, 24, tzinfo=UTC), slug="a", category=bbc
+    )
+    return SimpleNamespace(
+        settings={"PATH": str(tmp_path), "TIMEZONE": "Asia/Shanghai"},
+        context={},
+        articles=[article],
+    )
+
+
+def test_a_bad_status_file_fails_the_build_naming_file_and_line(tmp_path):
+    from newsarchive.sources.glue import annotate
+
+    generator = _generator(tmp_path, json.dumps(_record(BBC_GONE, "vanished")) + "\n")
+    with pytest.raises(SystemExit) as failed:
+        annotate(generator)
+    message = str(failed.value)
+    assert message.startswith(f"newsarchive: {tmp_path}/source-status.jsonl:1: error: ")
+    assert "\n" not in message
+
+
+def test_an_interrupted_checks_journal_is_read_by_the_build(tmp_path):
+    from newsarchive.sources.glue import annotate
+
+    generator = _generator(tmp_path, "")
+    gone = _record(BBC_GONE, "gone", confirmed="2026-11-19T17:00:00Z")
+    (tmp_path / "source-status.jsonl.journal").write_text(json.dumps(gone) + "\n", "utf-8")
+    annotate(generator)
+    assert generator.articles[0].source_mark.confirmed.isoformat() == "2026-11-20"
+    assert generator.context["vanished"].articles == generator.articles

@@ -32,7 +32,7 @@ def annotate(generator: Any) -> None:
     records, problems = load(path)
     for problem in problems:
         if problem.level == "error":
-            raise SystemExit(f"newsarchive: error: {problem}")
+            raise SystemExit(f"newsarchive: {problem}")
         print(f"newsarchive: {problem}")
     zone = ZoneInfo(generator.settings.get("TIMEZONE") or "UTC")
     marks = {}
