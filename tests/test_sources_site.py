@@ -205,3 +205,29 @@ def test_an_interrupted_checks_journal_is_read_by_the_build(tmp_path):
     annotate(generator)
     assert generator.articles[0].source_mark.confirmed.isoformat() == "2026-11-20"
     assert generator.context["vanished"].articles == generator.articles
+
+
+def test_search_can_keep_only_articles_whose_original_is_gone(chromium, marked_site):
+    from urllib.parse import quote
+
+    url = (marked_site / "search.html").as_uri() + "?q=" + quote("BBC") + "&original=gone"
+    page = open_page(chromium, url)
+    page.wait_for_selector("html[data-search-done]", timeout=15000)
+    page.wait_for_function("document.querySelectorAll('#search-results li.search-result').length")
+    assert page.input_value("#search-original") == "gone"
+    titles = page.locator("#search-results a.search-result-title")
+    hrefs = titles.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    gone = {
+        _page(marked_site, u).select_one("link[rel=canonical]")["href"]
+        for u in (BBC_GONE, BBC_GONE_2)
+    }
+    assert {SITEURL + "/" + h.removeprefix("./") for h in hrefs} == gone
+    page.select_option("#search-original", "")  # all BBC articles again
+    page.wait_for_function(
+        "document.querySelectorAll('#search-results li.search-result').length > 2"
+    )
+    page.context.close()
+
+
+def test_without_a_status_file_search_has_no_original_filter(built_site):
+    assert "search-original" not in (built_site / "search.html").read_text("utf-8")

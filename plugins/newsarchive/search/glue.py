@@ -77,6 +77,7 @@ def search_doc(article: Any) -> SearchDoc:
         publisher_key=getattr(article, "source_key", "") or source,
         tags=tags,
         extra=" ".join([source, column, *authors]),
+        gone=getattr(getattr(article, "source_mark", None), "status", "") == "gone",
     )
 
 

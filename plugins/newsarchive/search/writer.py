@@ -48,6 +48,7 @@ class SearchDoc:
     publisher_key: str = ""
     tags: list[str] = field(default_factory=list)
     extra: str = ""  # other searchable words: publisher, column, authors
+    gone: bool = False  # the original is gone (newsarchive sources check)
 
 
 @dataclass
@@ -162,6 +163,9 @@ def write_index(
         "tags": len(tags),
         "fold": "".join(t + s for t, s in sorted(fold.items())),
     }
+    gone = [i for i, d in enumerate(docs) if d.gone]
+    if gone:  # only with a status file that has gone originals: the search page's filter
+        meta["gone"] = encode_ids(gone)
     write("meta", _dumps(meta))
     if tags:
         write("tags", _dumps([[t, encode_ids(ids)] for t, ids in sorted(tags.items())]))

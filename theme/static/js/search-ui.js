@@ -243,16 +243,18 @@
     var input = $("search-page-q"), status = $("search-status"), list = $("search-results");
     var more = $("search-more"), controls = $("search-controls"), empty = $("search-empty");
     var sel = { source: $("search-source"), year: $("search-year"), tag: $("search-tag"), order: $("search-order") };
+    var keys = ["source", "year", "tag", "order"];
+    if ($("search-original")) { sel.original = $("search-original"); keys.push("original"); } // with a status file
     var params = new URLSearchParams(root.location.search);
     input.value = params.get("q") || "";
     var filters = {}; // the filters chosen: {source, year, tag, order}, from the address too
-    ["source", "year", "tag", "order"].forEach(function (k) { filters[k] = sel[k].value = params.get(k) || ""; });
+    keys.forEach(function (k) { filters[k] = sel[k].value = params.get(k) || ""; });
     var state = { seq: 0, shown: 0, rows: [], found: null };
 
     function setUrl() {
       var p = new URLSearchParams();
       if (input.value.trim()) p.set("q", input.value.trim());
-      ["source", "year", "tag", "order"].forEach(function (k) { if (filters[k]) p.set(k, filters[k]); });
+      keys.forEach(function (k) { if (filters[k]) p.set(k, filters[k]); });
       var qs = p.toString();
       try { root.history.replaceState(null, "", (qs ? "?" + qs : root.location.pathname.split("/").pop())); } catch (e) { /* file:// */ }
     }
@@ -325,15 +327,17 @@
     function filteredRows(found) {
       var meta = found.meta;
       var rows = found.results; // [{ref: "id", score, all}]
-      if (filters.source || filters.year || filters.tag) {
-        var years = yearsOf(meta), tagSet = new Uint8Array(meta.n);
+      if (filters.source || filters.year || filters.tag || filters.original) {
+        var years = yearsOf(meta), tagSet = new Uint8Array(meta.n), goneSet = new Uint8Array(meta.n);
+        if (filters.original && meta.gone) Engine.decodeIds(meta.gone).forEach(function (id) { goneSet[id] = 1; });
         (meta.tagSets || []).forEach(function (t) {
           if (t[0] === filters.tag) t[1].forEach(function (id) { tagSet[id] = 1; });
         });
         rows = rows.filter(function (r) {
           var ref = +r.ref;
           return (!filters.source || meta.publishers[Engine.publisherIndex(meta, ref)][0] === filters.source) &&
-            (!filters.year || years.names[years.of[ref]] === filters.year) && (!filters.tag || tagSet[ref]);
+            (!filters.year || years.names[years.of[ref]] === filters.year) && (!filters.tag || tagSet[ref]) &&
+            (!filters.original || goneSet[ref]);
         });
       }
       if (filters.order === "newest" || filters.order === "oldest") {
@@ -394,7 +398,7 @@
       status.textContent = "正在搜索…";
       return engine.search(q).then(function (found) {
         if (mine !== state.seq) return;
-        if (!filters.source && !filters.year && !filters.tag && !filters.order) {
+        if (!filters.source && !filters.year && !filters.tag && !filters.order && !filters.original) {
           // the first page's document chunks start loading now, while the results are counted
           found.results.slice(0, PAGE).forEach(function (r) { engine.doc(+r.ref).catch(function () {}); });
         }
@@ -410,7 +414,7 @@
     var runSoon = debounce(run, DEBOUNCE_MS);
     input.addEventListener("input", runSoon);
     page.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); run(); });
-    ["source", "year", "tag", "order"].forEach(function (k) {
+    keys.forEach(function (k) {
       sel[k].addEventListener("change", function () {
         filters[k] = sel[k].value;
         setUrl();
