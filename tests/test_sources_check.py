@@ -24,6 +24,10 @@ from sources_support import ARTICLES, NOT_FOUND_PAGE, archived_file, article, ar
 GOLD = next(p for p in ARTICLES if p.parent.name == "rfi")
 OTHER = next(p for p in ARTICLES if p.parent.name == "rfi" and p != GOLD)
 LIVE_PAGE = article_page(GOLD).encode()
+# A publisher's home page: teasers of other articles, enough text to look like an article page.
+HOME_PAGE = page(
+    "".join(f"<p>{a.metadata['summary']}</p>" for a in map(article, ARTICLES)), "首页"
+).encode()
 FAST = CheckConfig(
     fetch=FetchConfig(connect_timeout=1, read_timeout=0.5, deadline=3),
     workers=4,
@@ -69,6 +73,7 @@ SCENARIOS = {
     "busy": ([Reply(429, headers={"Retry-After": "1"}), Reply(200, LIVE_PAGE)], "live", 200),
     "flaky": ([Reply(503), Reply(502), Reply(200, LIVE_PAGE)], "live", 200),
     "slow": (Reply(200, LIVE_PAGE, delay=2), "unknown", None),
+    "any-address": (Reply(200, HOME_PAGE), "gone", 200),  # soft 404: the probe gets it too
     "loop": (Reply(302, headers={"Location": "/news/loop-2"}), "unknown", None),
 }
 
@@ -76,6 +81,7 @@ SCENARIOS = {
 def _serve(server: LocalServer) -> None:
     for name, (reply, _, _) in SCENARIOS.items():
         server.routes[f"news/{name}"] = reply
+    server.default = lambda key: Reply(200, HOME_PAGE) if key.startswith("news/any-") else None
     server.routes["news/loop-2"] = Reply(302, headers={"Location": "/news/loop"})
     server.routes[""] = Reply(200, page("<p>今日要闻</p>", "首页").encode())
 
@@ -95,6 +101,9 @@ def test_every_kind_of_answer_is_classified(tmp_path, server):
     reasons = {r.url.rsplit("/", 1)[1]: r.reason for r in run.checked}
     assert reasons["slow"] == "timeout" and reasons["loop"] == "redirect-loop"
     assert "soft 404" in reasons["soft-404"] and reasons["to-home"].endswith(f"{server.url}/")
+    assert "does not exist" in reasons["any-address"]
+    probes = [s.key for s in server.requests if "-newsarchive-probe-" in s.key]
+    assert sorted(k.split("-newsarchive")[0] for k in probes) == ["news/any-address", "news/edited"]
     # retried in the same run: HEAD 429, HEAD 200, GET 200; HEAD 503, 502, 200, GET
     assert [s.method for s in server.requests if s.key == "news/busy"] == ["HEAD", "HEAD", "GET"]
     assert server.hits["news/flaky"] == 4

@@ -18,6 +18,8 @@ from newsarchive.sources.classify import (
     Verdict,
     classify,
     is_front,
+    probe_url,
+    recheck_with_probe,
 )
 from newsarchive.sources.status import Journal, Record, advance, due, journal_path, load, write
 from newsarchive.sources.text import archived_paragraphs, page_text, text_match
@@ -135,7 +137,9 @@ def test_the_article_carried_on_a_not_found_looking_page_is_still_live():
         ("https://www.example.com/news/", True),
         ("https://www.example.com/news/world", True),
         ("https://www.example.com/news/world/2024/06/some-article-12345-v2.html", False),
-        ("https://www.example.com/other/section", False),
+        ("https://www.example.com/zh-hant/section", True),
+        ("https://www.example.com/a/12345", False),
+        ("https://www.example.com/news/world/2024/06/other-article-67890.html", False),
         ("https://login.other.example/", False),
         (URL, False),
     ],
@@ -158,6 +162,23 @@ def test_http_answers():
     assert classify(Observation(URL, 200, URL, [], None), text).needs_body
     assert classify(Observation(URL, 405, URL, [], None), text).needs_body
     assert not classify(Observation(URL, 503, URL, [], None), text).needs_body
+
+
+def test_a_page_any_unknown_address_gets_is_a_soft_404():
+    """A site that answers every unknown address with its home page (200): the archived URL's
+    page and the probe's are the same page, so the original is gone, not changed."""
+    other_article = next(p for p in ARTICLES if p != GOLD_LONG)
+    home = page("".join(f"<p>{t}</p>" for t in paragraphs(other_article)), "新闻网站首页")
+    changed = classify(get(home), paragraphs(GOLD_LONG))
+    assert changed.result == CHANGED
+    probe = probe_url(URL)
+    assert probe == probe_url(URL) != URL and probe.startswith(URL.rsplit("/", 1)[0] + "/")
+    same = recheck_with_probe(changed, home, Observation(probe, 200, probe, [], home))
+    assert same.result == GONE and "soft 404" in same.reason
+    missing = Observation(probe, 404, probe, [], "")
+    assert recheck_with_probe(changed, home, missing) == changed
+    other = Observation(probe, 200, probe, [], article_page(GOLD_LONG))
+    assert recheck_with_probe(changed, home, other) == changed
 
 
 T0 = datetime(2026, 11, 1, 12, tzinfo=UTC)

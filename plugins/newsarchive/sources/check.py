@@ -21,7 +21,7 @@ from ..convert.pipeline import Article
 from ..convert.publishers import PublisherTable
 from ..convert.urls import host_of, repair_url
 from ..web import FetchConfig, FetchError, HostLimiter, fetch, make_client
-from .classify import Observation, Verdict, classify
+from .classify import CHANGED, Observation, Verdict, classify, probe_url, recheck_with_probe
 from .status import Journal, Record, advance, due, write
 from .text import archived_paragraphs
 
@@ -115,11 +115,16 @@ class Checker:
         raise AssertionError("unreachable")
 
     def check(self, url: str, paragraphs: list[str]) -> Verdict:
-        """HEAD, then GET when the HEAD cannot settle it (a 2xx needs the text)."""
+        """HEAD, then GET when the HEAD cannot settle it (a 2xx needs the text); a page with
+        another text is compared with what an address that cannot exist gets (soft 404)."""
         verdict = classify(self.observe(url, "HEAD"), paragraphs)
         if not verdict.needs_body:
             return verdict
-        return classify(self.observe(url, "GET"), paragraphs)
+        page = self.observe(url, "GET")
+        verdict = classify(page, paragraphs)
+        if verdict.result != CHANGED or page.html is None:
+            return verdict
+        return recheck_with_probe(verdict, page.html, self.observe(probe_url(url), "GET"))
 
 
 @dataclass

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from hashlib import sha256
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
 
-from .text import Match, normalise, page_text, text_match
+from .text import Match, grams, normalise, page_text, text_match
 
 LIVE, CHANGED, GONE, UNKNOWN = "live", "changed", "gone", "unknown"
 STATUSES = (LIVE, CHANGED, GONE, UNKNOWN)
@@ -19,6 +20,8 @@ LIVE_SHARE = 0.5
 #: A page with less main text than this (normalised characters) is not an article page.
 ARTICLE_CHARS = 200
 GONE_CODES = frozenset({404, 410})
+#: Two pages are the same page when this share of their n-grams is shared (Jaccard).
+SAME_PAGE = 0.8
 
 #: Said by "not found" pages served with 200, in their title or first heading.
 _NOT_FOUND = re.compile(
@@ -68,15 +71,19 @@ def _segments(path: str) -> list[str]:
 
 
 def is_front(url: str, final_url: str) -> bool:
-    """Whether ``final_url`` is the site's home or a section front above ``url``: the same site
-    (``www.``/``m.`` aside), and a path that is empty or a leading part of the original's."""
+    """Whether ``final_url`` is the site's home or a section front rather than ``url`` moved: the
+    same site (``www.``/``m.`` aside), and a path that is empty, a leading part of the original's,
+    or shallower than it and ending without a number (``/zhongwen/trad``, not ``/a/12345``)."""
     original, final = urlsplit(url), urlsplit(final_url)
     if _site(original.hostname or "") != _site(final.hostname or ""):
         return False
     before, after = _segments(original.path), _segments(final.path)
     if before == after:
         return False
-    return not after or (len(after) < len(before) and before[: len(after)] == after)
+    if not after:
+        return True
+    shallower = len(after) < len(before)
+    return shallower and (before[: len(after)] == after or not re.search(r"\d", after[-1]))
 
 
 def says_not_found(html: str) -> bool:
@@ -135,3 +142,30 @@ def classify(observation: Observation, paragraphs: Sequence[str]) -> Verdict:
             match.share,
         )
     return Verdict(UNKNOWN, "no article text on the page", code, match.share)
+
+
+def probe_url(url: str) -> str:
+    """A URL beside ``url`` that cannot exist: its last path segment with a suffix (the same one
+    every time for one URL), no query."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") or ""
+    tag = sha256(url.encode()).hexdigest()[:10]
+    return urlunsplit(parts._replace(path=f"{path}-newsarchive-probe-{tag}", query="", fragment=""))
+
+
+def same_page(html: str, other: str) -> bool:
+    """Whether two pages carry nearly the same text (n-gram Jaccard at least :data:`SAME_PAGE`)."""
+    a, b = grams(normalise(page_text(html))), grams(normalise(page_text(other)))
+    return bool(a or b) and len(a & b) >= SAME_PAGE * len(a | b)
+
+
+def recheck_with_probe(verdict: Verdict, html: str, probe: Observation) -> Verdict:
+    """A ``changed`` page that a URL which cannot exist also gets (200, the same text) is the
+    site's answer to any unknown address: a soft 404, so ``gone``."""
+    if verdict.result != CHANGED or probe.status is None or not 200 <= probe.status < 300:
+        return verdict
+    if probe.html is None or not same_page(html, probe.html):
+        return verdict
+    return Verdict(
+        GONE, "served as an address that does not exist (soft 404)", verdict.code, verdict.share
+    )
