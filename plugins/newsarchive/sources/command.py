@@ -30,13 +30,19 @@ def summary(sources: list[Source], records: dict[str, Record], checked: list[Rec
         row[record.status if record else "never checked"] += 1
     columns = ["URLs", "checked now", *STATUSES, "never checked"]
     width = max([len("publisher"), *(len(p) for p in rows)]) + 2
-    lines = ["publisher".ljust(width) + "".join(f"{c:>15}" for c in columns)]
     total: Counter[str] = Counter()
-    for publisher in sorted(rows):
-        total.update(rows[publisher])
-        lines.append(publisher.ljust(width) + "".join(f"{rows[publisher][c]:>15}" for c in columns))
-    lines.append("all".ljust(width) + "".join(f"{total[c]:>15}" for c in columns))
-    return "\n".join(lines)
+    for row in rows.values():
+        total.update(row)
+
+    def line(name: str, row: Counter[str] | None) -> str:
+        cells = (c if row is None else str(row[c]) for c in columns)
+        return name.ljust(width) + "".join(
+            cell.rjust(len(c) + 2) for c, cell in zip(columns, cells, strict=True)
+        )
+
+    return "\n".join(
+        [line("publisher", None), *(line(p, rows[p]) for p in sorted(rows)), line("all", total)]
+    )
 
 
 def _check(args: argparse.Namespace) -> int:
