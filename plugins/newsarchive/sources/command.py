@@ -61,8 +61,8 @@ def _check(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     if any(p.level == "error" for p in problems):
         return 1
-    sources, problems = find_sources(args.paths or ["content"])
-    for problem in problems:
+    sources, unreadable = find_sources(args.paths or ["content"])
+    for problem in unreadable:
         print(problem, file=sys.stderr)
     fetch = FetchConfig(
         connect_timeout=args.timeout, read_timeout=args.timeout, deadline=4 * args.timeout
@@ -94,7 +94,7 @@ def _check(args: argparse.Namespace) -> int:
     print(f"status written to {status_path}", file=out)
     if run.interrupted:
         return 130
-    return 1 if run.problems else 0
+    return 1 if run.problems or unreadable else 0
 
 
 def _days(value: str) -> float:
