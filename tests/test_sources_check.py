@@ -189,3 +189,12 @@ def test_a_killed_run_keeps_what_it_checked_and_the_next_run_goes_on(tmp_path, s
     )
     assert {r.url for r in run.checked}.isdisjoint(before)  # the unchecked ones first
     assert len(load(status)[0]) == len(names)
+
+
+def test_a_status_file_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
+    content = tmp_path / "content"
+    content.mkdir()
+    status = tmp_path / "missing" / "source-status.jsonl"
+    assert main(["sources", "check", str(content), "--status", str(status)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("newsarchive: error: ") and err.count("\n") == 1 and "missing" in err

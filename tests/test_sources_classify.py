@@ -253,6 +253,12 @@ def test_a_bad_line_is_an_error_naming_file_and_line(tmp_path):
     assert str(problems[0]).startswith(f"{path}:1: error: not a status record")
 
 
+def test_a_line_that_is_not_utf8_is_an_error_too(tmp_path):
+    path = tmp_path / "source-status.jsonl"
+    path.write_bytes(b'{"url": "https://a.example/\xff"}\n')
+    assert [p.line for p in load(path)[1] if p.level == "error"] == [1]
+
+
 def test_due_takes_the_least_recently_checked_never_checked_first():
     old = Record("https://a/", LIVE, LIVE, 200, "", "2026-01-01T00:00:00Z")
     new = Record("https://b/", LIVE, LIVE, 200, "", "2026-06-01T00:00:00Z")

@@ -46,6 +46,15 @@ def summary(sources: list[Source], records: dict[str, Record], checked: list[Rec
 
 
 def _check(args: argparse.Namespace) -> int:
+    try:
+        return _check_sources(args)
+    except OSError as exc:  # the status file's folder missing, a folder given as the file…
+        where = exc.filename or args.status
+        print(f"newsarchive: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+def _check_sources(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import (
         BarColumn,

@@ -106,11 +106,12 @@ def journal_path(path: Path) -> Path:
     return path.with_name(path.name + JOURNAL_SUFFIX)
 
 
-def _read_lines(path: Path) -> Iterator[tuple[int, str, bool]]:
-    """(line number, line, whether it ended with a newline) of a file."""
-    with path.open(encoding="utf-8") as handle:
+def _read_lines(path: Path) -> Iterator[tuple[int, bytes, bool]]:
+    """(line number, line, whether it ended with a newline) of a file, as bytes (a kill may cut
+    a character in two)."""
+    with path.open("rb") as handle:
         for number, line in enumerate(handle, 1):
-            yield number, line.rstrip("\n"), line.endswith("\n")
+            yield number, line.rstrip(b"\n"), line.endswith(b"\n")
 
 
 def _parse(path: Path, problems: list[Problem]) -> Iterator[Record]:
@@ -118,7 +119,7 @@ def _parse(path: Path, problems: list[Problem]) -> Iterator[Record]:
         if not line.strip():
             continue
         try:
-            yield Record.from_dict(json.loads(line))
+            yield Record.from_dict(json.loads(line.decode("utf-8")))
         except (ValueError, TypeError) as exc:
             if not whole and path.name.endswith(JOURNAL_SUFFIX):  # cut short by a kill
                 problems.append(
