@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, Tag, UnicodeDammit
 from ..convert.errors import fail
 from ..convert.header import parse_epoch
 from ..convert.pipeline import Article, Settings, convert_text
+from ..convert.provenance import copied_from_line
 from ..convert.publishers import PublisherTable
 from ..convert.slugs import readable_part
 from ..convert.urls import host_of, repair_url, url_hash
@@ -235,10 +236,15 @@ def parse_time(value: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def archived_text(title: str, url: str, archived: datetime, body: str) -> str:
-    """The archived file: ``<!--EPOCH ms-->``, ``[TITLE](URL)``, ``------``, the article's HTML."""
+def archived_text(
+    title: str, url: str, archived: datetime, body: str, copied_from: str | None = None
+) -> str:
+    """The archived file: ``<!--EPOCH ms-->``, ``[TITLE](URL)``, ``------``, the article's HTML
+    (opened by a ``<!--copied-from: URL-->`` line when the text came from a web archive's copy)."""
     title = re.sub(r"\s+", " ", title).replace("]", "］").replace("[", "［").strip()
     millis = int(archived.timestamp() * 1000)
+    if copied_from:
+        body = f"{copied_from_line(copied_from)}\n{body}"
     return f"<!--{millis}-->\n[{title}]({url.replace(' ', '%20')})\n------\n\n{body}\n"
 
 
@@ -258,20 +264,21 @@ def conventional_path(
 
 
 def import_page(
-    data: bytes,
+    data: bytes | str,
     url: str | None = None,
     archived: datetime | None = None,
     title: str | None = None,
     content: str | Path = "content",
     output: str | Path | None = None,
     settings: Settings | None = None,
+    copied_from: str | None = None,
 ) -> Imported:
-    """Make the archived file for a saved page; raises :class:`ArchiveError` when it cannot.
-
-    Nothing is written: see :func:`write_new`.
+    """Make the archived file for a page (its bytes, or its text already decoded); raises
+    :class:`ArchiveError` when it cannot. ``copied_from`` is the web archive copy the page came
+    from, if any (see ``convert/provenance.py``). Nothing is written: see :func:`write_new`.
     """
     settings = settings or Settings()
-    page = read_page(data)
+    page = data if isinstance(data, str) else read_page(data)
     raw_url = url or page_url(page)
     if not raw_url:
         raise fail(
@@ -302,7 +309,7 @@ def import_page(
             "no article text found in the page",
             "save the whole page after it has finished loading, or archive the file by hand",
         )
-    text = archived_text(title, source_url, archived, body)
+    text = archived_text(title, source_url, archived, body, copied_from)
     path = (
         Path(output)
         if output
