@@ -27,7 +27,10 @@ MARKER = "copied-from:"
 _LINE = re.compile(r"^<!--\s*copied-from\b(?P<rest>.*?)-->", re.IGNORECASE | re.DOTALL)
 _VALID = re.compile(r"^:\s*(?P<url>https?://[^\s<>\"]+)\s*$", re.IGNORECASE)
 # https://web.archive.org/web/20201012140200id_/https://… (any flag such as id_, or none)
-_WAYBACK = re.compile(r"^https?://[^/]+/web/(?P<stamp>\d{14})(?:[a-z]{2}_)?/(?P<original>.+)$")
+_WAYBACK = re.compile(
+    r"^https?://[^/\s]+(?:/[^\s]*?)?/web/(?P<stamp>\d{14})(?:[a-z]{2}_)?/(?P<original>https?://.+)$",
+    re.IGNORECASE,
+)
 _EARLIEST = datetime(1996, 1, 1, tzinfo=UTC)  # the Wayback Machine's first year
 
 
@@ -77,7 +80,7 @@ def parse_copied_from(
         )
     url = valid.group("url")
     copy = wayback_copy(url) or Copy(url)
-    if "/web/" in url and copy.made is None:
+    if re.search(r"/web/\d", url) and copy.made is None:
         raise fail(path, line, f"the Wayback address {url[:80]!r} has no valid 14-digit time", how)
     if copy.made is not None and not (_EARLIEST <= copy.made <= (now or datetime.now(UTC))):
         raise fail(path, line, f"the copy's time {copy.made:%Y-%m-%d %H:%M} is impossible", how)
