@@ -16,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 # The form's fields as its issue body shows them: "### <label>", a blank line, the answer.
 FIELDS = {
@@ -99,8 +99,19 @@ def one_line(text: str, limit: int = 200) -> str:
 def quiet(text: str, limit: int = 300) -> str:
     """Untrusted text made inert in a comment: one line, no mentions, no Markdown or HTML."""
     text = one_line(text, limit)
-    text = re.sub(r"([\\`*_\[\]()<>#|~!])", r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"([\\`*_\[\]()#|~!])", r"\\\1", text)
     return text.replace("@", "@\u200b")
+
+
+def code(text: str) -> str:
+    """A file path for a Markdown code span: one line, no backticks."""
+    return one_line(text, 300).replace("`", "'")
+
+
+def address(url: str) -> str:
+    """A URL for a comment, percent-encoding what Markdown would read as syntax or a mention."""
+    return quote(one_line(url, 2100), safe=":/?#&=%~+,;!$*'-._")
 
 
 def label(state: dict[str, Any], pr: str | None = None) -> str:
@@ -118,7 +129,8 @@ def comment(state: dict[str, Any], pr: str | None = None, run: str | None = None
     or why nothing was archived."""
     captured = state.get("capture") or {}
     error = state.get("error")
-    log = f"\n\n运行记录 / Run log: {run}" if run else ""
+    log = f"\n\n运行记录 / Run log: {address(run)}" if run else ""
+    pr = address(pr) if pr else None
     if error or not captured:
         why = quiet(error or "the workflow stopped before the page was captured", 500)
         return (
@@ -128,9 +140,9 @@ def comment(state: dict[str, Any], pr: str | None = None, run: str | None = None
             "You can attach a saved copy of the page (.html) to this issue, or add it yourself "
             f"as CONTRIBUTING.md explains.{log}\n"
         )
-    title, path = quiet(captured.get("title") or ""), quiet(captured.get("path") or "")
+    title, path = quiet(captured.get("title") or ""), code(captured.get("path") or "")
     if captured.get("outcome") == "duplicate":
-        existing = quiet(captured.get("existing") or "")
+        existing = code(captured.get("existing") or "")
         return (
             f"ℹ️ 《{title}》已经存档过，内容相同：`{existing}`。没有开新的拉取请求。\n\n"
             f"ℹ️ “{title}” is already archived with the same text: `{existing}`. "
@@ -144,11 +156,11 @@ def comment(state: dict[str, Any], pr: str | None = None, run: str | None = None
     zh = [f"✅ 已抓取《{title}》，拉取请求：{pr}", f"文件：`{path}`"]
     en = [f"✅ Captured “{title}”: pull request {pr}", f"File: `{path}`"]
     if captured.get("copied_from"):
-        gone, copy = quiet(captured.get("gone") or ""), quiet(captured.get("copied_from"))
+        gone, copy = quiet(captured.get("gone") or ""), address(captured["copied_from"])
         zh.append(f"原网页已无法访问（{gone}），存档的是 Wayback Machine 的副本：{copy}")
         en.append(f"The page is gone ({gone}); this is the Wayback Machine's copy: {copy}")
     if captured.get("outcome") == "new-capture":
-        existing = quiet(captured.get("existing") or "")
+        existing = code(captured.get("existing") or "")
         zh.append(f"这个网址以前存档过（`{existing}`），这次内容不同，两份都会保留。")
         en.append(
             f"This URL was archived before (`{existing}`) with a different text; both are kept."
@@ -227,7 +239,7 @@ def _capture(args: argparse.Namespace) -> int:
 
 
 def _comment(args: argparse.Namespace) -> int:
-    sys.stdout.write(comment(_load(args.state), args.pr or None, args.run or None))
+    sys.stdout.write(comment(_load(args.state), args.pr or None, args.run_url or None))
     return 0
 
 
@@ -253,7 +265,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     label_step = steps.add_parser("label", help="print the label the issue gets")
     for step in (answer, label_step):
         step.add_argument("--pr", help="the pull request's address, when one was opened")
-    answer.add_argument("--run", help="the workflow run's address, linked from the comment")
+    answer.add_argument(
+        "--run", dest="run_url", help="the workflow run's address, linked from the comment"
+    )
     answer.set_defaults(run=_comment)
     label_step.set_defaults(run=_label)
     for step in (parse, capture, answer, label_step):
