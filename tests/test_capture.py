@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from newsarchive.contrib.capture import (
     parse_cdx,
     snapshot_url,
 )
+from newsarchive.contrib.importer import write_new
 from newsarchive.convert.errors import ArchiveError
 from newsarchive.convert.pipeline import convert_file, convert_text
 from newsarchive.convert.provenance import parse_copied_from, wayback_copy
@@ -121,18 +123,26 @@ def test_a_publishers_page_keeps_the_articles_own_html(name, captured):
     assert "<script" not in raw and "<nav" not in raw and "<form" not in raw
 
 
-def test_captured_files_pass_check_and_build(captured, tmp_path, capsys):
+def test_captured_files_pass_check_and_build(captured, server, tmp_path, capsys):
+    """The publishers' captures and a Wayback copy pass `check` and build with Pelican."""
     from test_build import build
 
-    content = next(iter(captured.values())).parents[2]
+    content = tmp_path / "content"
+    shutil.copytree(next(iter(captured.values())).parents[2], content)
+    server.reset()
+    url = f"{server.url}/cn/gone"
+    wayback(server, {url: PAGES["cdt"].html.encode("utf-8")})
+    copy = capture(url, content, wayback=f"{server.url}/wb")
+    write_new(copy.imported)
+    count = len(captured) + 1
     assert main(["check", "--content", str(content), str(content)]) == 0
-    assert f"{len(captured)} archived files checked: {len(captured)} OK" in capsys.readouterr().out
+    assert f"{count} archived files checked: {count} OK" in capsys.readouterr().out
     result = build(content, tmp_path / "output")
     log = result.stdout + result.stderr
     assert result.returncode == 0, log
-    assert (
-        f"newsarchive: {len(captured)} archived files read, {len(captured)} articles written" in log
-    )
+    assert f"newsarchive: {count} archived files read, {count} articles written" in log
+    page = tmp_path / "output" / "articles" / f"{copy.imported.article.metadata['slug']}.html"
+    assert PAGES["cdt"].title in page.read_text("utf-8")
 
 
 # --- the command, duplicates and new captures ------------------------------------------------
