@@ -183,8 +183,6 @@ def convert_text(
         "published": body.published,
         "source_url": source_url,
         "original_url": header.url if header.url != source_url else None,
-        "copied_from": copy.url if copy else None,
-        "copied_at": copy.made if copy else None,
         "original_title": header.title if header.title != title else None,
         "url_key": url_key(source_url),
         "source": publisher.name,
@@ -196,6 +194,8 @@ def convert_text(
         "summary": body.summary,
         "slug": make_slug(publisher.key, source_url, header.archived),
     }
+    if copy:  # only then: files without one keep their metadata as it was
+        metadata |= {"copied_from": copy.url, "copied_at": copy.made}
     return Article(path, metadata, body_markdown, render_html(body_markdown), list(warnings or []))
 
 
