@@ -34,6 +34,14 @@ from saved_pages import saved_pages
 PAGES = saved_pages()
 CHROME = ("站务", "chrome-marker", "Cookie", "读者评论", "热门阅读")
 STAMP = "20201012140200"  # the Wayback copy's time in these tests
+SECTION_FRONT = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>中国 - 新闻</title>
+<meta property="og:type" content="website"></head><body><nav><a href="/">首页</a></nav>
+<main><h1>中国</h1><ul>{items}</ul></main></body></html>"""
+HEADLINES = "".join(
+    f'<li><a href="/cn/2020/{i}">第{i}条新闻：多国领导人讨论气候变化与能源转型的最新进展</a>'
+    f"<p>摘要{i}</p></li>"
+    for i in range(30)
+)
 
 
 @pytest.fixture(autouse=True)
@@ -231,6 +239,19 @@ def test_a_redirect_to_the_home_page_or_a_section_front_means_gone(site, tmp_pat
     assert "<!--copied-from: " in result.imported.text
 
 
+def test_a_redirect_to_a_page_that_is_not_an_article_means_gone(site, tmp_path):
+    url = f"{site.url}/a/5617184.html"
+    site.routes["a/5617184.html"] = Reply(302, headers={"Location": "/z/1739"})
+    site.routes["z/1739"] = Reply(body=SECTION_FRONT.format(items=HEADLINES).encode("utf-8"))
+    wayback(site, {url: PAGES["voa"].html.encode("utf-8")})
+    result = capture(url, tmp_path / "content", wayback=f"{site.url}/wb")
+    assert result.gone == (
+        f"redirected to {site.url}/z/1739, which is not an article: most of its text links to "
+        "other pages: it is a section front or a list"
+    )
+    assert result.copied_from == f"{site.url}/wb/web/{STAMP}id_/{url}"
+
+
 def test_a_gone_page_without_a_copy_is_an_error(site, tmp_path, capsys, monkeypatch):
     site.routes["gone"] = Reply(410)
     wayback(site, {})
@@ -338,18 +359,8 @@ def test_a_response_that_is_not_html(site, tmp_path, capsys):
     )
 
 
-SECTION_FRONT = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>中国 - 新闻</title>
-<meta property="og:type" content="website"></head><body><nav><a href="/">首页</a></nav>
-<main><h1>中国</h1><ul>{items}</ul></main></body></html>"""
-
-
 def test_a_section_front_is_refused(site, tmp_path, capsys):
-    items = "".join(
-        f'<li><a href="/cn/2020/{i}">第{i}条新闻：多国领导人讨论气候变化与能源转型的最新进展</a>'
-        f"<p>摘要{i}</p></li>"
-        for i in range(30)
-    )
-    site.routes["cn/china"] = Reply(body=SECTION_FRONT.format(items=items).encode("utf-8"))
+    site.routes["cn/china"] = Reply(body=SECTION_FRONT.format(items=HEADLINES).encode("utf-8"))
     assert main(["capture", f"{site.url}/cn/china", "--content", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
         "newsarchive capture: not an article: most of its text links to other pages: it is a "

@@ -23,7 +23,7 @@ import httpx
 from bs4 import BeautifulSoup
 
 from ..batch import Converter
-from ..convert.errors import fail
+from ..convert.errors import ArchiveError, fail
 from ..convert.pipeline import Article, Settings
 from ..convert.provenance import wayback_copy
 from ..web import FetchConfig, Fetched, FetchError, fetch, make_client
@@ -40,6 +40,14 @@ _MAX_LINK_SHARE = 0.5
 # An explicit og:type "website" with fewer real paragraphs than this is a front page.
 _MIN_PARAGRAPHS = 3
 _PARAGRAPH_CHARS = 40
+
+
+class NotAnArticle(ArchiveError):
+    """The page is not an article; ``why`` says what it is."""
+
+    def __init__(self, why: str, error: ArchiveError) -> None:
+        super().__init__(error.problem)
+        self.why = why
 
 
 @dataclass
@@ -219,7 +227,9 @@ def _make(
     )
     why = not_an_article(url, page, imported.article)
     if why:
-        raise fail(url, 0, f"not an article: {why}", "give the address of the article itself")
+        raise NotAnArticle(
+            why, fail(url, 0, f"not an article: {why}", "give the address of the article itself")
+        )
     when = imported.article.metadata["archived"]
     path = Path(output) / imported.path.name if output else imported.path
     return replace(imported, path=free_path(path, when))
@@ -265,11 +275,11 @@ def capture(
 ) -> Captured:
     """Fetch ``url`` and make its archived file (not written: see ``importer.write_new``).
 
-    A gone page (404/410, or redirected to the site's home or a section front) is taken from
-    the Wayback Machine's latest copy, and the file says so (``<!--copied-from: …-->``); its
-    archive time is then the copy's, unless ``archived`` is given. Raises :class:`ArchiveError`
-    (not an article, not a web page, no copy) or ``FetchError`` (refused address, timeout,
-    too large, HTTP errors other than gone).
+    A gone page (404/410, or redirected to the site's home, a section front or any page that is
+    not an article) is taken from the Wayback Machine's latest copy, and the file says so
+    (``<!--copied-from: …-->``); its archive time is then the copy's, unless ``archived`` is
+    given. Raises :class:`ArchiveError` (not an article, not a web page, no copy) or
+    ``FetchError`` (refused address, timeout, too large, HTTP errors other than gone).
     """
     settings = settings or Settings()
     if not re.match(r"^https?://[^/\s]+", url, re.IGNORECASE):
@@ -279,11 +289,16 @@ def capture(
     with make_client(config) as client:
         fetched = fetch(url, config=config, client=client)
         reason = gone_reason(url, fetched)
+        copied_from = None
         if reason is None:
             fetched.raise_for_status()
-            imported = _make(fetched, fetched.final_url, archived, content, output, settings)
-            copied_from = None
-        else:
+            try:
+                imported = _make(fetched, fetched.final_url, archived, content, output, settings)
+            except NotAnArticle as exc:
+                if not fetched.redirects:
+                    raise
+                reason = f"redirected to {fetched.final_url}, which is not an article: {exc.why}"
+        if reason is not None:
             snapshot, copied_from = from_wayback(url, reason, wayback_base(wayback), config, client)
             made = wayback_copy(copied_from)
             when = archived or (made.made if made else None)
