@@ -19,15 +19,29 @@ from newsarchive.convert.urls import host_of, repair_url
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROME = ROOT / "tests" / "contrib" / "chrome"
-# One real article per publisher (content/articles/…), with the site name its <title> carries.
+# One real article per publisher (content/articles/…), with the site name its <title> carries
+# and the element the publisher's pages hold the article in (BBC's archived bodies are that
+# element already: <main role="main">).
 ARTICLES = {
-    "bbc": ("bbc/1047567.md", "BBC News 中文"),
-    "cdt": ("cdt/391110.md", "中国数字时代"),
-    "dw": ("dw/1046215.md", "DW 德国之声"),
-    "nytimes": ("nytimes/1047787.md", "纽约时报中文网"),
-    "rfa": ("rfa/1047547.md", "自由亚洲电台"),
-    "rfi": ("rfi/1042142.md", "法国国际广播电台 - RFI"),
-    "voa": ("voa/1045857.md", "美国之音中文网"),
+    "bbc": ("bbc/1047567.md", "BBC News 中文", ("", "")),
+    "cdt": ("cdt/391110.md", "中国数字时代", ('<div class="post-content">', "</div>")),
+    "dw": ("dw/1046215.md", "DW 德国之声", ('<div class="longText">', "</div>")),
+    "nytimes": (
+        "nytimes/1047787.md",
+        "纽约时报中文网",
+        ('<section class="article-body">', "</section>"),
+    ),
+    "rfa": ("rfa/1047547.md", "自由亚洲电台", ('<div id="storytext">', "</div>")),
+    "rfi": (
+        "rfi/1042142.md",
+        "法国国际广播电台 - RFI",
+        ('<article class="t-content">', "</article>"),
+    ),
+    "voa": (
+        "voa/1045857.md",
+        "美国之音中文网",
+        ('<div id="article-content"><div class="wsw">', "</div></div>"),
+    ),
 }
 
 
@@ -49,7 +63,7 @@ def saved_pages() -> dict[str, SavedPage]:
     )
     publishers = PublisherTable()
     pages = {}
-    for name, (relative, site) in ARTICLES.items():
+    for name, (relative, site, (opening, closing)) in ARTICLES.items():
         original = ROOT / "content" / "articles" / relative
         header = parse_header(original.read_text("utf-8"), str(original))
         url = repair_url(header.url)
@@ -58,7 +72,9 @@ def saved_pages() -> dict[str, SavedPage]:
         page = (
             head.format(length=len(url), **fields)
             + top.format(**fields)
+            + opening
             + header.body
+            + closing
             + bottom.format(**fields)
         )
         pages[name] = SavedPage(url, title, original, page)

@@ -42,6 +42,10 @@ EXPECTED = {
     ),
     f"{RFI}/binary-renamed.html": f"1: error: file is a PNG image, not an archived article ({HINT_TEXT})",
     f"{RFI}/gb18030.md": "1: warning: file is not UTF-8; decoded as gb18030 (re-save it as UTF-8)",
+    f"{RFI}/20201016-copied-from-elsewhere.md": (
+        "5: error: the copy is of 'https://www.rfi.fr/cn/contenu/20201012-another-article', not "
+        "of this article's address (the copied-from address must be a copy of the URL on line 2)"
+    ),
     f"{RFI}/javascript-url.md": (
         "2: error: the URL 'javascript:alert(document.cookie)' is not an http(s) address "
         "(use the article's original https:// address)"
@@ -124,8 +128,8 @@ def test_each_broken_file_gets_its_own_exact_message(corpus, report):
 
 def test_the_summary_counts_files(report):
     _, lines = report
-    # 16 archived-looking files: the original, the update and the GB18030 file are fine.
-    assert lines[-1] == "16 archived files checked: 3 OK, 13 with errors"
+    # 17 archived-looking files: the original, the update and the GB18030 file are fine.
+    assert lines[-1] == "17 archived files checked: 3 OK, 14 with errors"
 
 
 def test_the_sample_archive_passes(capsys, monkeypatch):

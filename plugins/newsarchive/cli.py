@@ -12,6 +12,7 @@ from pathlib import Path
 from .batch import Converter
 from .contrib.conventions import check_contribution
 from .contrib.importer import import_page, parse_time, write_new
+from .contrib.request import add_arguments as add_request_arguments
 from .convert.errors import ArchiveError, Problem
 from .images.command import add_arguments as add_images_arguments
 from .images.command import run as run_images
@@ -84,6 +85,34 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _capture(args: argparse.Namespace) -> int:
+    from .contrib.capture import capture, describe  # here: loads httpx, trafilatura
+    from .web import FetchError
+
+    try:
+        archived = parse_time(args.archived_at) if args.archived_at else None
+        captured = capture(args.url, args.content, archived, args.output)
+    except ArchiveError as exc:
+        print(f"newsarchive capture: {exc.problem.message} ({exc.problem.hint})", file=sys.stderr)
+        return 1
+    except FetchError as exc:
+        print(f"newsarchive capture: {exc}", file=sys.stderr)
+        return 1
+    for line in describe(captured):
+        print(f"newsarchive capture: {line}", file=sys.stderr)
+    if captured.outcome == "duplicate":
+        return 0
+    try:
+        write_new(captured.imported)
+    except FileExistsError:
+        print(
+            f"newsarchive capture: {captured.path} already exists; nothing written", file=sys.stderr
+        )
+        return 1
+    print(captured.path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsarchive", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +149,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     page.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead")
     page.set_defaults(run=_import)
+
+    live = commands.add_parser(
+        "capture", help="fetch an article (or the Wayback Machine's copy) into an archived file"
+    )
+    live.add_argument("url", help="the article's address (http or https)")
+    live.add_argument(
+        "--archived-at",
+        metavar="TIME",
+        help="when it was archived: ISO 8601 or epoch (default: now, or the copy's time)",
+    )
+    live.add_argument(
+        "--content",
+        default="content",
+        help="the archive: write into CONTENT/articles/<publisher>/ and compare with it",
+    )
+    live.add_argument("-o", "--output", metavar="DIR", help="write the file into DIR instead")
+    live.set_defaults(run=_capture)
+
+    request = commands.add_parser(
+        "request", help="the archive-request loop's steps (used by its GitHub workflow)"
+    )
+    add_request_arguments(request)
 
     tags = commands.add_parser("tags", help="print the tag table (tag, count, example titles)")
     add_tags_arguments(tags)

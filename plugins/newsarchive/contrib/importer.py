@@ -1,8 +1,10 @@
-"""Turn a web page saved from a browser into an archived file (``newsarchive import``).
+"""Turn a web page (saved from a browser, or fetched by ``capture``) into an archived file.
 
-The article is extracted from the page's navigation, ads, comments and banners with trafilatura;
-its images are kept (absolute URLs); the result is a three-line header and the article's HTML,
-checked by the real conversion pipeline before it is written.
+On a known publisher's page the element that holds the article (the publisher's ``article``
+selectors) is kept as it is, the markup the archived files keep; on any other page trafilatura
+extracts the article from the navigation, ads, comments and banners. Images are kept (absolute
+URLs); the result is a three-line header and the article's HTML, checked by the real conversion
+pipeline before it is written.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bs4 import BeautifulSoup, UnicodeDammit
+from bs4 import BeautifulSoup, Tag, UnicodeDammit
 
 from ..convert.errors import fail
 from ..convert.header import parse_epoch
 from ..convert.pipeline import Article, Settings, convert_text
+from ..convert.provenance import copied_from_line
 from ..convert.publishers import PublisherTable
 from ..convert.slugs import readable_part
 from ..convert.urls import host_of, repair_url, url_hash
@@ -31,6 +34,10 @@ _LOCAL_MARK = "https://local-image.invalid/saved.jpg"
 # Less text than this (and no image) is a page without an article: a consent wall, an error page.
 _MIN_TEXT = 10
 _CAPTIONS = "figcaption, small, [class*=caption], [class*=Caption]"
+# Never part of an archived article, even inside the publisher's article element.
+_NOT_ARTICLE = (
+    "script, style, noscript, template, form, button, input, select, textarea, link, meta"
+)
 
 
 @dataclass
@@ -102,9 +109,68 @@ def prepare_page(page: str) -> str:
     return str(soup)
 
 
-def extract_body(page: str, url: str, title: str = "") -> tuple[str, list[str]]:
-    """The article's HTML (paragraphs, headings, lists, tables, links, images) and warnings."""
+def publisher_body(
+    page: str, url: str, selectors: tuple[str, ...], title: str = ""
+) -> tuple[str, list[str]]:
+    """The HTML of the first element matching one of the publisher's ``selectors`` that holds
+    some text (``""`` if none does), and warnings: scripts, styles and forms removed, lazy images
+    given their real address, images saved beside the page left out, links and images made
+    absolute, a leading headline equal to the title dropped."""
+    soup = BeautifulSoup(page, "html.parser") if selectors else None
+    for selector in selectors:
+        for element in soup.select(selector) if soup else ():
+            if len(element.get_text(strip=True)) >= _MIN_TEXT:
+                return _tidy(element, url, title)
+    return "", []
+
+
+def _tidy(element: Tag, url: str, title: str) -> tuple[str, list[str]]:
+    for unwanted in element.select(_NOT_ARTICLE):
+        unwanted.decompose()
+    headline = element.find(["h1", "h2", "p"])
+    if headline is not None and headline.name == "h1" and _same_text(headline.get_text(), title):
+        headline.decompose()
+    local = 0
+    for img in element.find_all("img"):
+        src = str(img.get("src") or "").strip()
+        lazy = next((str(img[a]) for a in _LAZY_SOURCES if img.get(a)), "")
+        if lazy and (not src or _LOCAL_IMAGE.match(src)):
+            img["src"] = src = lazy
+        if not src or _LOCAL_IMAGE.match(src):
+            local += 1
+            img.decompose()
+            continue
+        img["src"] = _absolute(src, url)
+    for link in element.find_all("a", href=True):
+        if not str(link["href"]).startswith(("#", "mailto:", "javascript:")):
+            link["href"] = _absolute(str(link["href"]), url)
+    return str(element).strip(), [_local_warning(local)] if local else []
+
+
+def _local_warning(count: int) -> str:
+    return (
+        f"{count} image(s) pointed at files saved beside the page or inline data and were left out "
+        "(save the page as 'Webpage, HTML only' to keep the publisher's image addresses)"
+    )
+
+
+def _absolute(value: str, base: str) -> str:
+    try:
+        return repair_url(value, base)
+    except ValueError:  # a malformed address stays as written; the converter judges it
+        return value
+
+
+def extract_body(
+    page: str, url: str, title: str = "", selectors: tuple[str, ...] = ()
+) -> tuple[str, list[str]]:
+    """The article's HTML and warnings: the publisher's own element when ``selectors`` find it,
+    else what trafilatura extracts (paragraphs, headings, lists, tables, links, images)."""
     import trafilatura
+
+    own, warnings = publisher_body(page, url, selectors, title)
+    if own:
+        return own, warnings
 
     extracted = trafilatura.extract(
         prepare_page(page),
@@ -122,7 +188,6 @@ def extract_body(page: str, url: str, title: str = "") -> tuple[str, list[str]]:
         return "", []
     soup = BeautifulSoup(extracted, "html.parser")
     body = soup.body or soup
-    warnings: list[str] = []
     first = body.find(["h1", "h2", "p"])
     if first is not None and first.name == "h1" and _same_text(first.get_text(), title):
         first.decompose()
@@ -137,10 +202,7 @@ def extract_body(page: str, url: str, title: str = "") -> tuple[str, list[str]]:
             if attr not in ("src", "alt", "title"):
                 del img[attr]
     if local:
-        warnings.append(
-            f"{local} image(s) pointed at files saved beside the page or inline data and were left out "
-            "(save the page as 'Webpage, HTML only' to keep the publisher's image addresses)"
-        )
+        warnings.append(_local_warning(local))
     for empty in body.find_all("p"):
         if not empty.get_text(strip=True) and not empty.find("img"):
             empty.decompose()
@@ -174,10 +236,15 @@ def parse_time(value: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def archived_text(title: str, url: str, archived: datetime, body: str) -> str:
-    """The archived file: ``<!--EPOCH ms-->``, ``[TITLE](URL)``, ``------``, the article's HTML."""
+def archived_text(
+    title: str, url: str, archived: datetime, body: str, copied_from: str | None = None
+) -> str:
+    """The archived file: ``<!--EPOCH ms-->``, ``[TITLE](URL)``, ``------``, the article's HTML
+    (opened by a ``<!--copied-from: URL-->`` line when the text came from a web archive's copy)."""
     title = re.sub(r"\s+", " ", title).replace("]", "］").replace("[", "［").strip()
     millis = int(archived.timestamp() * 1000)
+    if copied_from:
+        body = f"{copied_from_line(copied_from)}\n{body}"
     return f"<!--{millis}-->\n[{title}]({url.replace(' ', '%20')})\n------\n\n{body}\n"
 
 
@@ -197,20 +264,21 @@ def conventional_path(
 
 
 def import_page(
-    data: bytes,
+    data: bytes | str,
     url: str | None = None,
     archived: datetime | None = None,
     title: str | None = None,
     content: str | Path = "content",
     output: str | Path | None = None,
     settings: Settings | None = None,
+    copied_from: str | None = None,
 ) -> Imported:
-    """Make the archived file for a saved page; raises :class:`ArchiveError` when it cannot.
-
-    Nothing is written: see :func:`write_new`.
+    """Make the archived file for a page (its bytes, or its text already decoded); raises
+    :class:`ArchiveError` when it cannot. ``copied_from`` is the web archive copy the page came
+    from, if any (see ``convert/provenance.py``). Nothing is written: see :func:`write_new`.
     """
     settings = settings or Settings()
-    page = read_page(data)
+    page = data if isinstance(data, str) else read_page(data)
     raw_url = url or page_url(page)
     if not raw_url:
         raise fail(
@@ -231,7 +299,8 @@ def import_page(
     title = title or page_title(page, source_url)
     if not title:
         raise fail("<page>", 0, "the page has no title", "give one with --title")
-    body, warnings = extract_body(page, source_url, title)
+    publisher = settings.publishers.for_host(host_of(source_url))
+    body, warnings = extract_body(page, source_url, title, publisher.article)
     found = BeautifulSoup(body, "html.parser")
     if len(found.get_text(strip=True)) < _MIN_TEXT and not found.find("img"):
         raise fail(
@@ -240,7 +309,7 @@ def import_page(
             "no article text found in the page",
             "save the whole page after it has finished loading, or archive the file by hand",
         )
-    text = archived_text(title, source_url, archived, body)
+    text = archived_text(title, source_url, archived, body, copied_from)
     path = (
         Path(output)
         if output

@@ -20,13 +20,14 @@ from .decode import decode
 from .errors import Problem
 from .header import parse_header
 from .language import detect_language
+from .provenance import parse_copied_from
 from .publishers import PublisherTable
 from .sanitize import sanitize_html
 from .slugs import make_slug
 from .urls import host_of, repair_url, url_key
 
 # Bump when a change to the conversion should invalidate cached results.
-CONVERTER_VERSION = "4"
+CONVERTER_VERSION = "5"
 RELATED_HEADING = "相关链接"
 MARKDOWN_EXTENSIONS = ("markdown.extensions.extra", "markdown.extensions.sane_lists")
 
@@ -84,6 +85,8 @@ class Article:
         metadata.pop("path", None)
         for key in ("archived", "date"):
             metadata[key] = datetime.fromisoformat(metadata[key])
+        if metadata.get("copied_at"):
+            metadata["copied_at"] = datetime.fromisoformat(metadata["copied_at"])
         if metadata.get("published"):
             value = metadata["published"]
             metadata["published"] = (
@@ -106,6 +109,8 @@ HEADER_FIELDS = (
     "published",
     "source_url",
     "original_url",
+    "copied_from",
+    "copied_at",
     "original_title",
     "source",
     "category",
@@ -163,6 +168,7 @@ def convert_text(
     settings = settings or Settings()
     header = parse_header(text, path)
     source_url = repair_url(header.url)
+    copy = parse_copied_from(header.body, source_url, path, header.body_line)
     publisher = settings.publishers.for_host(host_of(source_url))
     title, column = publisher.clean_title(header.title)
     body = convert_body(header.body, base_url=source_url, archived=header.archived, tz=publisher.tz)
@@ -188,6 +194,8 @@ def convert_text(
         "summary": body.summary,
         "slug": make_slug(publisher.key, source_url, header.archived),
     }
+    if copy:  # only then: files without one keep their metadata as it was
+        metadata |= {"copied_from": copy.url, "copied_at": copy.made}
     return Article(path, metadata, body_markdown, render_html(body_markdown), list(warnings or []))
 
 

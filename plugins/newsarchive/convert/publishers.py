@@ -10,7 +10,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Publisher:
-    """A news publisher and how its archived titles are written."""
+    """A news publisher, how its archived titles are written and where its pages hold the article."""
 
     key: str
     name: str
@@ -19,6 +19,9 @@ class Publisher:
     title_suffixes: tuple[str, ...] = ()
     column_suffix: bool = False
     column_prefix: bool = False
+    # CSS selectors of the element holding the article on the publisher's own pages, tried in
+    # order: `capture` and `import` keep that element's HTML, as the archived files do.
+    article: tuple[str, ...] = ()
     _suffix_res: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -56,6 +59,7 @@ DEFAULT_PUBLISHERS: tuple[Publisher, ...] = (
         ("bbc.com", "bbc.co.uk"),
         "Europe/London",
         (r"-\s*BBC\s*News\s*,?\s*中文", r"-\s*BBC\s*中文网?", r"\|\s*BBC\s*中文网?"),
+        article=("main[role=main]",),
     ),
     Publisher(
         "cdt",
@@ -64,6 +68,7 @@ DEFAULT_PUBLISHERS: tuple[Publisher, ...] = (
         "America/Los_Angeles",
         (r"[|｜-]\s*中国数字时代", r"[|｜-]\s*China Digital Times(?: \(CDT\))?"),
         column_prefix=True,
+        article=(".post-content", ".entry-content"),
     ),
     Publisher(
         "dw",
@@ -71,6 +76,7 @@ DEFAULT_PUBLISHERS: tuple[Publisher, ...] = (
         ("dw.com", "dw.de"),
         "Europe/Berlin",
         (r"[|–-]\s*DW\b.*", r"[|–-]\s*德国之声(?:\s*来自德国.*)?"),
+        article=(".longText", ".rich-text"),
     ),
     Publisher(
         "nytimes",
@@ -78,6 +84,7 @@ DEFAULT_PUBLISHERS: tuple[Publisher, ...] = (
         ("cn.nytimes.com", "nytimes.com", "cn.nytstyle.com"),
         "Asia/Shanghai",
         (r"-\s*纽约时报中文网", r"[|-]\s*The New York Times"),
+        article=("section.article-body", ".article-body"),
     ),
     Publisher(
         "rfa",
@@ -85,6 +92,7 @@ DEFAULT_PUBLISHERS: tuple[Publisher, ...] = (
         ("rfa.org",),
         "America/New_York",
         (r"[—–-]+\s*(?:普通话主页|自由亚洲电台)(?:\s*[—–-]+\s*(?:普通话主页|自由亚洲电台))*",),
+        article=("#storytext", ".article-body"),
     ),
     Publisher(
         "rfi",
@@ -93,6 +101,7 @@ DEFAULT_PUBLISHERS: tuple[Publisher, ...] = (
         "Europe/Paris",
         (r"[–-]\s*法国国际广播电台(?:\s*[–-]\s*RFI)?", r"[–-]\s*RFI"),
         column_suffix=True,
+        article=("article.t-content", ".t-content__body"),
     ),
     Publisher(
         "voa",
@@ -100,6 +109,7 @@ DEFAULT_PUBLISHERS: tuple[Publisher, ...] = (
         ("voachinese.com", "voanews.com", "voacantonese.com"),
         "America/New_York",
         (r"[|-]\s*美国之音中文网", r"[|-]\s*美国之音", r"[|-]\s*VOA\b.*"),
+        article=("#article-content .wsw", ".wsw"),
     ),
 )
 
