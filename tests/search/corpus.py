@@ -34,7 +34,6 @@ def sample_articles() -> list[SearchDoc]:
                 text=html_to_text(article.html),
                 url=f"articles/{meta.get('slug', path.stem)}.html",
                 date=str(meta.get("archived", meta.get("date", "")))[:10],
-                excerpt=html_to_text(article.html)[:120],
                 publisher=str(meta.get("source", "")),
                 publisher_key=str(meta.get("source_key", "")),
             )
@@ -64,7 +63,6 @@ def resampled(n: int, seed: int = 5) -> list[SearchDoc]:
                 text="\n".join(paragraphs),
                 url=f"articles/r{i:05d}.html",
                 date=day.isoformat(),
-                excerpt="\n".join(paragraphs)[:120],
                 publisher=a.publisher,
                 publisher_key=a.publisher_key,
                 tags=rng.sample(["疫情", "美国", "香港", "经济"], k=rng.randint(0, 2)),

@@ -31,11 +31,10 @@ from typing import Any
 from pelican import signals
 
 from .text import html_to_text
-from .writer import IndexStats, SearchDoc, write_index
+from .writer import TAG_URL, IndexStats, SearchDoc, write_index
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[3]
-EXCERPT_CHARS = 160
 
 _articles: dict[int, list[Any]] = {}
 
@@ -65,17 +64,18 @@ def search_doc(article: Any) -> SearchDoc:
     source = getattr(article, "source", "") or ""
     authors = [str(a) for a in getattr(article, "authors", None) or []]
     column = getattr(article, "column", "") or ""
-    tags = [str(t) for t in getattr(article, "tags", None) or []]
-    summary = html.unescape(html_to_text(str(getattr(article, "summary", "") or "")))
+    tags = list(getattr(article, "tags", None) or [])
+    category = getattr(article, "category", None)
     return SearchDoc(
         title=html.unescape(str(article.title)),
         text=html_to_text(article.content or ""),
         url=article.url,
         date=article.date.strftime("%Y-%m-%d"),
-        excerpt=summary[:EXCERPT_CHARS],
         publisher=source,
         publisher_key=getattr(article, "source_key", "") or source,
-        tags=tags,
+        publisher_url=getattr(category, "url", "") or "",
+        tags=[str(t) for t in tags],
+        tag_slugs=[getattr(t, "slug", "") or "" for t in tags],
         extra=" ".join([source, column, *authors]),
         gone=getattr(getattr(article, "source_mark", None), "status", "") == "gone",
     )
@@ -97,29 +97,32 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def index_key(docs: list[SearchDoc]) -> str:
-    """A key for the index of ``docs``: the same documents and code give the same index."""
-    digest = hashlib.sha256(_code_version().encode())
+def index_key(docs: list[SearchDoc], tag_url: str = TAG_URL) -> str:
+    """A key for the index of ``docs``: the same documents, settings and code give the same
+    index."""
+    digest = hashlib.sha256((_code_version() + tag_url).encode())
     for doc in docs:
         digest.update(json.dumps(dataclasses.astuple(doc), ensure_ascii=False).encode())
     return digest.hexdigest()[:32]
 
 
-def write_index_cached(docs: list[SearchDoc], out: Path, cache: Path | None) -> IndexStats:
+def write_index_cached(
+    docs: list[SearchDoc], out: Path, cache: Path | None, tag_url: str = TAG_URL
+) -> IndexStats:
     """:func:`.writer.write_index`, reusing the index of the last build when nothing changed.
 
     The last index is kept under ``cache/<key>/`` (one at a time) and hard-linked (or copied)
     into ``out``; a rebuild with no changes writes no index at all.
     """
     if cache is None:
-        return write_index(docs, out)
-    key = index_key(docs)
+        return write_index(docs, out, tag_url=tag_url)
+    key = index_key(docs, tag_url)
     kept = cache / key
     stats_file = kept.with_suffix(".json")
     if kept.is_dir() and stats_file.is_file():
         shutil.copytree(kept, out, copy_function=_link_or_copy)
         return IndexStats(**json.loads(stats_file.read_text("utf-8")))
-    stats = write_index(docs, out)
+    stats = write_index(docs, out, tag_url=tag_url)
     if cache.exists():
         shutil.rmtree(cache)
     cache.mkdir(parents=True)
@@ -146,7 +149,10 @@ def write_search_files(
     docs = [search_doc(a) for a in articles]
     cache = Path(settings.get("CACHE_PATH", "cache")) / "newsarchive-search"
     stats = write_index_cached(
-        docs, out, cache if settings.get("NEWSARCHIVE_CACHE", True) else None
+        docs,
+        out,
+        cache if settings.get("NEWSARCHIVE_CACHE", True) else None,
+        str(settings.get("TAG_URL") or TAG_URL),
     )
     lunr = lunr_js(settings)
     if lunr is None:

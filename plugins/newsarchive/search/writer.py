@@ -9,8 +9,9 @@ Every file is a script ``naSearch.put("name", data);`` so the browser can load i
   15,000 articles: in meta, a query needs no script-load round before its shards);
 - ``tags.js``: each tag's documents, loaded after the first results, for the tag filter;
 - ``s/<n>.js``: term shards (:mod:`.shards`);
-- ``d/<n>.js``: ``DOC_CHUNK`` documents each (title, URL, date, excerpt, publisher, tags), loaded
-  for the results shown.
+- ``d/<n>.js``: ``DOC_CHUNK`` documents each (title, URL, date, publisher, tags with their
+  slugs, and the plain text the browser cuts the result's passage from), loaded for the results
+  shown. One document a file: a result loads only its own text (about 2 KB gzip).
 
 Document ids are positions in the list given, which the caller sorts by date, so "newest first"
 is "highest id first" and a year is a range of ids.
@@ -31,8 +32,9 @@ from .tokenizer import tokenize
 
 FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("body", 1.0))
 SHARD_BYTES = 24_000
-DOC_CHUNK = 4
-FORMAT = 2
+DOC_CHUNK = 1
+FORMAT = 3
+TAG_URL = "tags/{slug}.html"
 
 
 @dataclass
@@ -40,13 +42,14 @@ class SearchDoc:
     """What the index needs from one article."""
 
     title: str
-    text: str
+    text: str  # plain text, paragraphs on lines of their own
     url: str
     date: str  # YYYY-MM-DD, in the site's time zone
-    excerpt: str = ""
     publisher: str = ""  # display name
     publisher_key: str = ""
+    publisher_url: str = ""  # the publisher's page, relative to the site
     tags: list[str] = field(default_factory=list)
+    tag_slugs: list[str] = field(default_factory=list)  # in the order of tags
     extra: str = ""  # other searchable words: publisher, column, authors
     gone: bool = False  # the original is gone (newsarchive sources check)
 
@@ -87,6 +90,12 @@ def publisher_code(n: int, width: int) -> str:
     return "".join(_DIGITS64[(n >> (6 * k)) & 63] for k in reversed(range(width)))
 
 
+def _tag_pairs(doc: SearchDoc) -> list[list[str]]:
+    """``[[tag, slug], …]`` (slug "" when unknown)."""
+    slugs = [*doc.tag_slugs, *[""] * (len(doc.tags) - len(doc.tag_slugs))]
+    return [[t, s] for t, s in zip(doc.tags, slugs, strict=False)]
+
+
 def doc_fields(doc: SearchDoc) -> tuple[str, str]:
     """The text of each indexed field (``FIELDS`` order)."""
     body = "\n".join([doc.text, doc.extra, " ".join(doc.tags)])
@@ -99,8 +108,12 @@ def write_index(
     *,
     shard_bytes: int = SHARD_BYTES,
     doc_chunk: int = DOC_CHUNK,
+    tag_url: str = TAG_URL,
 ) -> IndexStats:
-    """Write the search index of ``docs`` (ids = positions) into the directory ``out``."""
+    """Write the search index of ``docs`` (ids = positions) into the directory ``out``.
+
+    ``tag_url`` is the site's ``TAG_URL`` (``{slug}`` is replaced by a tag's slug).
+    """
     start = time.perf_counter()
     table = folder()
     # One document's tokens at a time: the whole corpus's token lists would take ~1 GB at 5,000.
@@ -141,11 +154,11 @@ def write_index(
             ranges.append([i, i + 1])
         for t in d.tags:
             tags.setdefault(t, []).append(i)
-        chunk.append([d.title, d.url, d.date, d.excerpt, p, d.tags])
+        chunk.append([d.title, d.url, d.date, p, _tag_pairs(d), d.text])
         if len(chunk) == doc_chunk or i == len(docs) - 1:
             write(f"d/{i // doc_chunk}", _dumps(chunk))
             chunk = []
-    names = {d.publisher_key or d.publisher: d.publisher for d in docs}
+    names = {d.publisher_key or d.publisher: (d.publisher, d.publisher_url) for d in docs}
 
     index_chars = {ch for term in model.ordinals for ch in term}
     fold = browser_map(index_chars)
@@ -156,7 +169,8 @@ def write_index(
         "fields": [[name, boost] for name, boost in FIELDS],
         "shards": firsts,
         "docChunk": doc_chunk,
-        "publishers": [[key, names[key]] for key in publishers],
+        "publishers": [[key, *names[key]] for key in publishers],
+        "tagUrl": tag_url,
         "pub": "".join(publisher_code(p, pub_width) for p in doc_publishers),
         "pubWidth": pub_width,
         "years": years,

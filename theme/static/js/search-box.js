@@ -8,7 +8,7 @@
   var input = document.getElementById("site-search-q");
   if (!input) return;
   var files = ["search/lunr.min.js", "theme/js/search-tokenizer.js",
-    "theme/js/search-engine.js", "theme/js/search-ui.js"];
+    "theme/js/search-engine.js", "theme/js/search-passage.js", "theme/js/search-ui.js"];
   var loading = null;
 
   function addScript(src) {
@@ -27,7 +27,8 @@
         return p.then(function () {
           var name = f.split("/").pop();
           var present = { "lunr.min.js": "lunr", "search-tokenizer.js": "naSearchTokenizer",
-            "search-engine.js": "naSearchEngine", "search-ui.js": "naSearchUI" }[name];
+            "search-engine.js": "naSearchEngine", "search-passage.js": "naSearchPassage",
+            "search-ui.js": "naSearchUI" }[name];
           return window[present] ? null : addScript(root + f);
         });
       }, Promise.resolve()).then(function () {

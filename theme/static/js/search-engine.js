@@ -60,11 +60,12 @@
    * Rewrite a user's query into lunr query syntax over the shared tokenizer's terms.
    * Supports +required, -prohibited, field:term, term^boost and trailing * (prefix); a CJK word
    * becomes its bigrams, each carrying the word's modifiers. Returns
-   * {clauses: [{presence, field, term, boost}], and: string, or: string}.
+   * {clauses: [{presence, field, term, boost, word}], and: string, or: string}, where `word` is
+   * the number of the query word a clause comes from (a CJK word gives several clauses).
    */
   function rewriteQuery(query, fold, fields) {
     var clauses = [];
-    var parts = String(query || "").trim().split(/\s+/);
+    var parts = String(query || "").trim().split(/\s+/), word = 0;
     for (var i = 0; i < parts.length; i++) {
       var p = parts[i], presence = "", field = "", boost = "", m;
       if (!p) continue;
@@ -89,8 +90,9 @@
         tokens[tokens.length - 1] = /\*$/.test(last) ? last : last + "*";
       }
       for (var j = 0; j < tokens.length; j++) {
-        clauses.push({ presence: presence, field: field, term: tokens[j], boost: boost });
+        clauses.push({ presence: presence, field: field, term: tokens[j], boost: boost, word: word });
       }
+      if (tokens.length) word++;
     }
     function render(required) {
       return clauses.map(function (c) {
@@ -397,7 +399,8 @@
       });
     };
 
-    /** Document `ref`'s data: promise of {ref, title, url, date, excerpt, publisher, tags}.
+    /** Document `ref`'s data: promise of {ref, title, url, date, publisher: [key, name, url],
+     * tags: [[name, url]], text} (URLs relative to the site; text: paragraphs on lines).
      * Once meta is loaded, its chunk file is requested before this returns, so chunks load in
      * the order documents are asked for. */
     engine.doc = function (ref) {
@@ -407,8 +410,11 @@
       return get("d/" + Math.floor(ref / meta.docChunk)).then(function (chunk) {
         var row = chunk[ref % meta.docChunk];
         return {
-          ref: ref, title: row[0], url: row[1], date: row[2], excerpt: row[3],
-          publisher: meta.publishers[row[4]], tags: row[5] || []
+          ref: ref, title: row[0], url: row[1], date: row[2], publisher: meta.publishers[row[3]],
+          tags: (row[4] || []).map(function (t) {
+            return [t[0], t[1] ? meta.tagUrl.replace("{slug}", t[1]) : ""];
+          }),
+          text: row[5] || ""
         };
       });
     };

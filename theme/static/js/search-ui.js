@@ -1,21 +1,18 @@
 /* newsarchive search UI: the header box's results-as-you-type list and the results page
  * (search.html?q=…) with highlighting, filters (publisher, year, tag), ordering, paging and
- * keyboard navigation. Needs lunr, naSearchTokenizer and naSearchEngine loaded first. */
+ * keyboard navigation; every result shows the passage where the query's terms occur. Needs lunr,
+ * naSearchTokenizer, naSearchEngine and naSearchPassage loaded first. */
 (function (root) {
   "use strict";
-  var Engine = root.naSearchEngine, Tok = root.naSearchTokenizer;
+  var Engine = root.naSearchEngine, Passage = root.naSearchPassage;
   var engines = {};
-  var PAGE = 10, BOX_RESULTS = 8, DEBOUNCE_MS = 120;
+  var PAGE = 10, BOX_RESULTS = 8, DEBOUNCE_MS = 120, BOX_PASSAGE = { min: 30, max: 70 };
 
   function engineFor(base) {
     return engines[base] || (engines[base] = Engine.createEngine(Engine.scriptLoader(base)));
   }
 
-  function esc(s) {
-    return String(s).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
+  var esc = Passage.esc;
 
   function debounce(fn, ms) {
     var t = null;
@@ -26,73 +23,9 @@
     };
   }
 
-  /** What to mark: the rewritten query's positive terms, by kind. */
-  function marks(rewritten) {
-    var m = { bigrams: Object.create(null), exact: Object.create(null), prefixes: [], longest: 0 };
-    rewritten.clauses.forEach(function (c) {
-      if (c.presence === "-") return;
-      if (/\*$/.test(c.term)) {
-        m.prefixes.push(c.term.slice(0, -1));
-        m.longest = Math.max(m.longest, Array.from(c.term).length - 1);
-      } else if (Array.from(c.term).length === 2 && Tok.isCJK(c.term.codePointAt(0))) m.bigrams[c.term] = true;
-      else m.exact[c.term] = true;
-    });
-    return m;
-  }
-
-  var normalized = new Map(), normalizedFold = null;
-
-  /** Tok.normalize of one character, remembered (the fold map only grows). */
-  function normalizeChar(ch, fold) {
-    if (fold !== normalizedFold) { normalized = new Map(); normalizedFold = fold; }
-    var n = normalized.get(ch);
-    if (n === undefined) normalized.set(ch, n = Tok.normalize(ch, fold));
-    return n;
-  }
-
-  /** `text` as HTML with the query's matches in <mark>. Characters are normalised one by one
-   * (NFKC, case, Traditional → Simplified) so offsets map back to the original text. */
+  /** `text` as HTML with the query's matches in <mark> (see search-passage.js). */
   function highlight(text, rewritten, fold) {
-    text = String(text || "");
-    if (!rewritten || !rewritten.clauses.length) return esc(text);
-    var m = marks(rewritten);
-    var chars = Array.from(text), norm = "", owner = [];
-    chars.forEach(function (ch, i) {
-      var n = normalizeChar(ch, fold);
-      norm += n;
-      for (var k = 0; k < n.length; k++) owner.push(i);
-    });
-    var on = new Array(chars.length).fill(false);
-    function mark(start, end) { for (var k = start; k < end; k++) on[owner[k]] = true; }
-    Tok.runs(norm).forEach(function (r) {
-      var cs = r.chars, offs = [], pos = r.start, j;
-      for (j = 0; j < cs.length; j++) { offs.push(pos); pos += cs[j].length; }
-      offs.push(pos);
-      if (r.cjk) {
-        for (j = 0; j < cs.length; j++) {
-          if (j + 1 < cs.length && m.bigrams[cs[j] + cs[j + 1]]) mark(offs[j], offs[j + 2]);
-          if (m.exact[cs[j]]) mark(offs[j], offs[j + 1]);
-          var rest = m.prefixes.length ? cs.slice(j, j + m.longest).join("") : "";
-          for (var p = 0; p < m.prefixes.length; p++) {
-            var pre = m.prefixes[p];
-            if (rest.lastIndexOf(pre, 0) === 0) mark(offs[j], offs[j] + pre.length);
-          }
-        }
-      } else {
-        var word = cs.join(""), stem = /^[a-z]+$/.test(word) ? Tok.stemWord(word) : word;
-        var hit = m.exact[stem] || m.exact[word] || m.prefixes.some(function (pre) {
-          return word.lastIndexOf(pre, 0) === 0;
-        });
-        if (hit) mark(r.start, r.end);
-      }
-    });
-    var out = "", open = false;
-    chars.forEach(function (ch, i) {
-      if (on[i] && !open) { out += "<mark>"; open = true; }
-      if (!on[i] && open) { out += "</mark>"; open = false; }
-      out += esc(ch);
-    });
-    return out + (open ? "</mark>" : "");
+    return Passage.highlight(text, rewritten, fold);
   }
 
   /** A promise resolved after the browser has painted what is on the page now (or 100 ms, for
@@ -104,38 +37,33 @@
     });
   }
 
-  function docLink(base, doc) { return base + doc.url; }
-
-  /** A result as HTML (title link, publisher and date, excerpt), matches highlighted. */
-  function resultHtml(doc, rewritten, fold, base, extra) {
-    var pub = doc.publisher ? doc.publisher[1] : "";
-    return '<a class="search-result-title" href="' + esc(docLink(base, doc)) + '"' + (extra || "") + ">" +
-      highlight(doc.title, rewritten, fold) + "</a>" +
-      '<p class="search-result-meta">' + esc(pub) + (pub ? " · " : "") +
-      '<time datetime="' + esc(doc.date) + '">' + esc(doc.date) + "</time></p>" +
-      '<p class="search-result-excerpt">' + highlight(doc.excerpt, rewritten, fold) + "</p>";
-  }
-
-  var STYLE = ".search-box-list{position:absolute;z-index:50;background:Canvas;color:CanvasText;" +
-    "border:1px solid GrayText;max-width:36rem;width:max-content;min-width:16rem;margin:0;padding:0;" +
-    "list-style:none;box-shadow:0 4px 12px rgba(0,0,0,.2)}" +
-    ".search-box-list li{padding:.4rem .6rem}.search-box-list li[aria-selected=true]{outline:2px solid Highlight}" +
-    ".search-box-list .search-result-excerpt{display:none}.search-box-list p{margin:0;font-size:.85em}" +
-    "mark{background:#ffe58a;color:inherit}";
-
-  function addStyle() {
-    if (document.getElementById("na-search-style")) return;
-    var s = document.createElement("style");
-    s.id = "na-search-style";
-    s.textContent = STYLE;
-    document.head.appendChild(s);
+  /** A result as HTML, laid out as the home page's article list: title link, publisher and
+   * date, the passage where the query's terms occur (its lead when only the title matched),
+   * tags. In the header box (`box`): a shorter passage, no tags, no links but the title's. */
+  function resultHtml(doc, found, base, box) {
+    var rewritten = found.rewritten, fold = found.meta.foldMap, pub = doc.publisher || [];
+    var cut = Passage.passage(doc.text, rewritten, fold, box ? BOX_PASSAGE : null);
+    var title = '<a class="search-result-title" href="' + esc(base + doc.url) + '"' +
+      (box ? ' tabindex="-1"' : "") + ">" + highlight(doc.title, rewritten, fold) + "</a>";
+    var source = !pub[1] ? "" : box || !pub[2] ? '<span class="entry-source">' + esc(pub[1]) + "</span>" :
+      '<a class="entry-source" href="' + esc(base + pub[2]) + '">' + esc(pub[1]) + "</a>";
+    var html = (box ? title : '<h2 class="entry-title">' + title + "</h2>") +
+      '<p class="entry-meta search-result-meta">' + source +
+      '<span class="entry-date"><time datetime="' + esc(doc.date) + '">' + esc(doc.date) + "</time></span></p>" +
+      '<p class="search-result-excerpt' + (cut.matched ? "" : " search-result-lead") + '">' + cut.html + "</p>";
+    if (!box && doc.tags.length) {
+      html += '<ul class="tag-list" aria-label="标签">' + doc.tags.map(function (t) {
+        return "<li>" + (t[1] ? '<a href="' + esc(base + t[1]) + '" rel="tag">' + esc(t[0]) + "</a>" :
+          "<span>" + esc(t[0]) + "</span>") + "</li>";
+      }).join("") + "</ul>";
+    }
+    return box ? html : "<article>" + html + "</article>";
   }
 
   /** Results as you type under the header box; arrows choose, Enter opens, Esc closes. */
   function attachBox(input, base) {
     if (input.naSearchAttached) return;
     input.naSearchAttached = true;
-    addStyle();
     var engine = engineFor(base), seq = 0, active = -1;
     var list = document.createElement("ul");
     list.id = "site-search-list";
@@ -165,25 +93,41 @@
     }
     function searchUrl(q) { return base + "search.html?q=" + encodeURIComponent(q); }
 
+    /** Show the results as their documents arrive, in rank order; the link to the results
+     * page last. */
     var run = debounce(function () {
       var q = input.value.trim(), mine = ++seq;
       if (!q) { close(); return; }
       engine.search(q).then(function (found) {
-        var top = found.results.slice(0, BOX_RESULTS).map(function (r) { return +r.ref; });
-        return engine.docs(top).then(function (docs) {
-          if (mine !== seq) return;
-          var html = top.map(function (ref, i) {
-            return '<li role="option" id="site-search-opt-' + i + '">' +
-              resultHtml(docs[ref], found.rewritten, found.meta.foldMap, base, ' tabindex="-1"') + "</li>";
-          }).join("");
-          html += '<li role="option" id="site-search-opt-all"><a href="' + esc(searchUrl(q)) +
-            '" tabindex="-1">' + (found.results.length ? "全部 " + found.results.length + " 条结果 →" :
-              "没有找到“" + esc(q) + "”，打开搜索页 →") + "</a></li>";
-          list.innerHTML = html;
+        if (mine !== seq) return;
+        var top = found.results.slice(0, BOX_RESULTS), docs = new Array(top.length), next = 0;
+        var all = null;
+        // the previous results stay until the first of these is ready
+        function showReady() {
+          var html = "";
+          for (; next < top.length && docs[next]; next++) {
+            html += '<li role="option" id="site-search-opt-' + next + '" aria-selected="false">' +
+              resultHtml(docs[next], found, base, true) + "</li>";
+          }
+          if (all && html) all.insertAdjacentHTML("beforebegin", html);
+          if (all || (!html && top.length)) return;
+          list.innerHTML = html + '<li role="option" id="site-search-opt-all" aria-selected="false"><a href="' +
+            esc(searchUrl(q)) + '" tabindex="-1">' + (found.results.length ? "全部 " + found.results.length +
+              " 条结果 →" : "没有找到“" + esc(q) + "”，打开搜索页 →") + "</a></li>";
+          all = list.lastChild;
           list.hidden = false;
           input.setAttribute("aria-expanded", "true");
           setActive(-1);
-          document.documentElement.setAttribute("data-search-done", String(mine));
+        }
+        showReady();
+        return Promise.all(top.map(function (r, i) {
+          return engine.doc(+r.ref).then(function (doc) {
+            if (mine !== seq) return;
+            docs[i] = doc;
+            showReady();
+          });
+        })).then(function () {
+          if (mine === seq) document.documentElement.setAttribute("data-search-done", String(mine));
         });
       }).catch(function (e) {
         if (mine === seq) { list.innerHTML = "<li>搜索出错：" + esc(e.message) + "</li>"; list.hidden = false; }
@@ -236,7 +180,6 @@
   }
 
   function initPage(page) {
-    addStyle();
     var base = page.getAttribute("data-root") || "./";
     var engine = engineFor(base);
     var $ = function (id) { return document.getElementById(id); };
@@ -273,8 +216,8 @@
           if (!r.all && (at === 0 || state.rows[at - 1].all)) {
             html += '<li class="search-partial-note">以下结果只包含部分词语：</li>';
           }
-          html += '<li class="search-result' + (r.all ? "" : " search-result-partial") + '">' +
-            resultHtml(docs[next], found.rewritten, found.meta.foldMap, base) + "</li>";
+          html += '<li class="entry search-result' + (r.all ? "" : " search-result-partial") + '">' +
+            resultHtml(docs[next], found, base, false) + "</li>";
         }
         if (html) list.insertAdjacentHTML("beforeend", html);
       }
