@@ -39,12 +39,13 @@
 
   /** A result as HTML, laid out as the home page's article list: title link, publisher and
    * date, the passage where the query's terms occur (its lead when only the title matched),
-   * tags. In the header box (`box`): a shorter passage, no tags, no links but the title's. */
+   * tags. In the header box (`box`, an option of a listbox): a shorter passage, no tags and no
+   * links (the option opens the article). */
   function resultHtml(doc, found, base, box) {
     var rewritten = found.rewritten, fold = found.meta.foldMap, pub = doc.publisher || [];
     var cut = Passage.passage(doc.text, rewritten, fold, box ? BOX_PASSAGE : null);
-    var title = '<a class="search-result-title" href="' + esc(base + doc.url) + '"' +
-      (box ? ' tabindex="-1"' : "") + ">" + highlight(doc.title, rewritten, fold) + "</a>";
+    var title = box ? '<span class="search-result-title">' + highlight(doc.title, rewritten, fold) + "</span>" :
+      '<a class="search-result-title" href="' + esc(base + doc.url) + '">' + highlight(doc.title, rewritten, fold) + "</a>";
     var source = !pub[1] ? "" : box || !pub[2] ? '<span class="entry-source">' + esc(pub[1]) + "</span>" :
       '<a class="entry-source" href="' + esc(base + pub[2]) + '">' + esc(pub[1]) + "</a>";
     var html = (box ? title : '<h2 class="entry-title">' + title + "</h2>") +
@@ -106,14 +107,15 @@
         function showReady() {
           var html = "";
           for (; next < top.length && docs[next]; next++) {
-            html += '<li role="option" id="site-search-opt-' + next + '" aria-selected="false">' +
+            html += '<li role="option" id="site-search-opt-' + next + '" aria-selected="false" data-href="' +
+              esc(base + docs[next].url) + '">' +
               resultHtml(docs[next], found, base, true) + "</li>";
           }
           if (all && html) all.insertAdjacentHTML("beforebegin", html);
           if (all || (!html && top.length)) return;
-          list.innerHTML = html + '<li role="option" id="site-search-opt-all" aria-selected="false"><a href="' +
-            esc(searchUrl(q)) + '" tabindex="-1">' + (found.results.length ? "全部 " + found.results.length +
-              " 条结果 →" : "没有找到“" + esc(q) + "”，打开搜索页 →") + "</a></li>";
+          list.innerHTML = html + '<li role="option" id="site-search-opt-all" aria-selected="false" data-href="' +
+            esc(searchUrl(q)) + '">' + (found.results.length ? "全部 " + found.results.length +
+              " 条结果 →" : "没有找到“" + esc(q) + "”，打开搜索页 →") + "</li>";
           all = list.lastChild;
           list.hidden = false;
           input.setAttribute("aria-expanded", "true");
@@ -142,8 +144,12 @@
       else if (e.key === "Escape") { close(); }
       else if (e.key === "Enter" && active >= 0) {
         e.preventDefault();
-        root.location.href = options()[active].querySelector("a").href;
+        root.location.href = options()[active].getAttribute("data-href");
       }
+    });
+    list.addEventListener("click", function (e) {
+      var option = e.target.closest("li[data-href]");
+      if (option) root.location.href = option.getAttribute("data-href");
     });
     document.addEventListener("click", function (e) {
       if (e.target !== input && !list.contains(e.target)) close();
