@@ -38,6 +38,7 @@ def test_header_box_finds_and_opens_an_article(chromium, built_site, site_server
     assert TITLE in option.inner_text()
     assert option.locator("mark").first.inner_text() == QUERY
     assert any("/search/meta.js" in u for u in loaded)
+    assert page.locator("#site-search-list li[aria-selected=true]").count() == 0
     page.keyboard.press("ArrowDown")
     assert page.get_attribute("#site-search-q", "aria-activedescendant") == "site-search-opt-0"
     with page.expect_navigation():

@@ -82,7 +82,7 @@
     function options() { return list.querySelectorAll("li"); }
     function setActive(i) {
       var opts = options();
-      active = opts.length ? (i + opts.length) % opts.length : -1;
+      active = opts.length && i >= 0 ? i % opts.length : -1; // -1: none
       opts.forEach(function (o, k) { o.setAttribute("aria-selected", k === active ? "true" : "false"); });
       if (active >= 0) input.setAttribute("aria-activedescendant", opts[active].id);
       else input.removeAttribute("aria-activedescendant");
@@ -140,7 +140,7 @@
     input.addEventListener("keydown", function (e) {
       if (list.hidden) return;
       if (e.key === "ArrowDown") { e.preventDefault(); setActive(active + 1); }
-      else if (e.key === "ArrowUp") { e.preventDefault(); setActive(active - 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); setActive(active < 0 ? options().length - 1 : active - 1); }
       else if (e.key === "Escape") { close(); }
       else if (e.key === "Enter" && active >= 0) {
         e.preventDefault();
