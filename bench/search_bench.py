@@ -36,7 +36,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_corpus import make_corpus
@@ -146,52 +148,67 @@ def _index_file(url: str) -> bool:
     return "/search/" in url and not url.endswith("/lunr.min.js")
 
 
-def sizes_of(output: Path, urls: list[str]) -> tuple[int, int]:
+def sizes_of(output: Path, urls: list[str], base: str) -> tuple[int, int]:
+    """Raw and gzip bytes of the files at ``urls`` (under ``base``, the URL of ``output``)."""
     raw = gz = 0
     for url in urls:
-        path = output / url.split("/output/", 1)[1]
+        path = output / unquote(url[len(base) :].split("?", 1)[0])
         data = path.read_bytes()
         raw += len(data)
-        gz += len(gzip.compress(data, 6))
+        gz += min(len(data), len(gzip.compress(data, 6)))  # files stored compressed count as is
     return raw, gz
 
 
-def run_queries(output: Path) -> dict:
+# The results page is open and has fetched what it fetches before a query (meta.js).
+OURS_READY = "document.querySelector('#search-page.search-ready') && naSearchUI.engineFor('./').loaded.length > 0"
+
+
+def run_queries(
+    output: Path,
+    base: str | None = None,
+    page_name: str = "search.html",
+    ready: str = OURS_READY,
+    is_index: Callable[[str], bool] = _index_file,
+    warm: bool = True,
+) -> dict:
+    """Time every query of QUERIES on the results page ``page_name`` of ``output``, opened from
+    ``base`` (default: file://); bytes are those of the URLs ``is_index`` accepts."""
     from playwright.sync_api import sync_playwright
 
-    page_url = (output / "search.html").as_uri()
+    base = base or output.as_uri() + "/"
+    page_url = base + page_name
     rows = []
+    heap: dict = {"usedSize": 0}
+    warm_rows: list[dict] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for q in QUERIES:  # cold: a fresh page per query
             context = browser.new_context()
             page = context.new_page()
             urls: list[str] = []  # every index file the page loads (it fetches meta.js on load)
-            page.on(
-                "request", lambda r, urls=urls: urls.append(r.url) if _index_file(r.url) else None
-            )
+            page.on("request", lambda r, urls=urls: urls.append(r.url) if is_index(r.url) else None)
             page.goto(page_url)
-            page.wait_for_selector("#search-page.search-ready")
-            page.wait_for_function("naSearchUI.engineFor('./').loaded.length > 0")
+            page.wait_for_function(ready)
             page.wait_for_timeout(100)
             result = page.evaluate(_RUN, q)
             page.wait_for_timeout(500)  # what loads after the first page (tag lists) counts too
-            raw, gz = sizes_of(output, urls)
+            raw, gz = sizes_of(output, urls, base)
             rows.append({"q": q, "ms": result["ms"], "page_ms": result["page_ms"],
                          "results": result["results"], "status": result["status"],
                          "files": len(urls), "raw": raw, "gzip": gz})  # fmt: skip
             context.close()
-        context = browser.new_context()  # warm: every query in one page, then the heap
-        page = context.new_page()
-        page.goto(page_url)
-        page.wait_for_selector("#search-page.search-ready")
-        warm = [page.evaluate(_RUN, q) for q in QUERIES]
-        cdp = context.new_cdp_session(page)
-        cdp.send("HeapProfiler.collectGarbage")
-        heap = cdp.send("Runtime.getHeapUsage")
-        context.close()
+        if warm:  # every query in one page, then the heap
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(page_url)
+            page.wait_for_function(ready)
+            warm_rows = [page.evaluate(_RUN, q) for q in QUERIES]
+            cdp = context.new_cdp_session(page)
+            cdp.send("HeapProfiler.collectGarbage")
+            heap = cdp.send("Runtime.getHeapUsage")
+            context.close()
         browser.close()
-    return {"rows": rows, "warm": warm, "heap_used": heap["usedSize"]}
+    return {"rows": rows, "warm": warm_rows, "heap_used": heap["usedSize"]}
 
 
 def p95(values: list[float]) -> float:
@@ -214,12 +231,19 @@ def query_figures(q: dict) -> dict:
         "ms_to_first_screen_p95": round(p95(screen), 1),
         "ms_to_first_page_median": round(statistics.median(page), 1),
         "ms_to_first_page_p95": round(p95(page), 1),
-        "warm_ms_to_first_screen_median": round(statistics.median(w["ms"] for w in q["warm"]), 1),
-        "warm_ms_to_first_page_median": round(
-            statistics.median(w["page_ms"] for w in q["warm"]), 1
-        ),
-        "js_heap_MB_after_all_queries": round(q["heap_used"] / 1e6, 1),
-    }
+    } | (
+        {
+            "warm_ms_to_first_screen_median": round(
+                statistics.median(w["ms"] for w in q["warm"]), 1
+            ),
+            "warm_ms_to_first_page_median": round(
+                statistics.median(w["page_ms"] for w in q["warm"]), 1
+            ),
+            "js_heap_MB_after_all_queries": round(q["heap_used"] / 1e6, 1),
+        }
+        if q["warm"]
+        else {}
+    )
 
 
 def print_rows(rows: list[dict]) -> None:
