@@ -100,6 +100,12 @@ test("excluded words are not marked, and HTML is escaped", () => {
   assert.ok(p.html.includes("&lt;b&gt;") && p.html.includes("&amp;"), p.html);
 });
 
+test("a word's parts joined by a hyphen are marked as one", () => {
+  const html = passage("美国总统特朗普确诊COVID-19，白宫周五宣布。", "COVID-19").html;
+  assert.deepEqual(marked(html), ["COVID-19"]);
+  assert.deepEqual(marked(passage("COVID and 19 - apart", "COVID-19").html), ["COVID", "19"]);
+});
+
 test("a single character query marks it", () => {
   assert.deepEqual(marked(passage("这里有一只猫在睡觉。", "猫").html), ["猫"]);
 });

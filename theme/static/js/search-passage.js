@@ -25,6 +25,7 @@
   var CLAUSE_END = /[，,、：:—]/;
   var CLOSING = /[”’」』）)》〉"'\]]/;
   var SPACE = /\s/;
+  var JOINER = /^[-‐‑–_.·'’/]+$/;
 
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
@@ -107,6 +108,14 @@
       }
     });
     spans.sort(function (a, b) { return a.start - b.start || a.end - b.end; });
+    // one word's parts joined by a hyphen or the like ("COVID-19") are marked as one
+    for (var i = 0; i + 1 < spans.length; i++) {
+      var gap = spans[i + 1].start - spans[i].end;
+      if (gap > 0 && gap <= 2 && spans[i + 1].word === spans[i].word &&
+          JOINER.test(chars.slice(spans[i].end, spans[i + 1].start).join(""))) {
+        for (var k = spans[i].end; k < spans[i + 1].start; k++) on[k] = true;
+      }
+    }
     return { chars: chars, on: on, spans: spans };
   }
 
