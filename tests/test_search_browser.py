@@ -151,6 +151,13 @@ def test_passages(chromium, built_site):
     first = _first_result(page, "特朗普 拜登")
     assert {"特朗普", "拜登"} <= set(_marks(first)), first.inner_text()
     assert 80 <= len(first.locator(".search-result-excerpt").inner_text().strip("…")) <= 140
+    # the only match is past the text's head: the rest of the text is loaded for the passage
+    tails: list[str] = []
+    page.on("request", lambda r: tails.append(r.url) if "/search/t/" in r.url else None)
+    page.goto(base + quote("西方朋友"))
+    first = _first_result(page, "西方朋友")
+    assert "白切鸡" in first.locator(".search-result-title").inner_text()
+    assert _marks(first) == ["西方朋友"] and tails
     # only the title matched: the lead paragraph, nothing marked in it
     page.goto(base + quote("奇客资讯"))
     first = _first_result(page, "奇客资讯")

@@ -17,7 +17,7 @@ from newsarchive.search.folding import folder
 from newsarchive.search.lunr_index import build_model, to_lunr_json
 from newsarchive.search.shards import decode_numbers, encode_ids, encode_numbers
 from newsarchive.search.tokenizer import _tables, normalize, tokenize
-from newsarchive.search.writer import FIELDS, SearchDoc, doc_fields, write_index
+from newsarchive.search.writer import FIELDS, SearchDoc, doc_fields, split_text, write_index
 from search.corpus import queries, resampled, sample_articles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,6 +144,45 @@ def test_build_writes_the_index(built_site):
     index_html = (built_site / "index.html").read_text("utf-8")
     assert 'src="./theme/js/search-box.js" data-root="./"' in index_html
     assert "lunr" not in index_html  # nothing but the tiny box script until it is used
+
+
+def _script_data(path: Path) -> object:
+    text = path.read_text("utf-8")
+    return json.loads(text[text.index(",") + 1 : text.rindex(")")])
+
+
+def test_document_files_hold_the_text_for_passages(built_site):
+    """One file a document: title, URL, date, publisher, tags with slugs, the text's head (and
+    the rest of a long text in t/<id>.js), together the article's whole text."""
+    search = built_site / "search"
+    meta = _script_data(search / "meta.js")
+    assert meta["tagUrl"] == "tags/{slug}.html"
+    assert all(len(p) == 3 and p[2].startswith("sources/") for p in meta["publishers"])
+    tails = 0
+    for i in range(meta["n"]):
+        [row] = _script_data(search / "d" / f"{i}.js")
+        title, url, date, pub, tags, head = row[:6]
+        assert title and meta["publishers"][pub] and (built_site / url).is_file()
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", date)
+        assert all((built_site / f"tags/{slug}.html").is_file() for _, slug in tags)
+        if len(row) == 7:
+            tails += 1
+            tail = _script_data(search / "t" / f"{i}.js")
+            assert len(head) <= 1500 < len(head) + len(tail) and "\n" not in tail[:1]
+    assert 5 < tails < meta["n"]
+    assert len(list((search / "t").glob("*.js"))) == tails
+
+
+def test_split_text_cuts_between_paragraphs():
+    short = "第一段。\n第二段。"
+    assert split_text(short, 10) == (short, "")
+    text = "\n".join(["甲" * 600, "乙" * 600, "丙" * 600, "丁" * 600])
+    head, tail = split_text(text, 1500)
+    assert head == "\n".join(["甲" * 600, "乙" * 600]) and tail == "\n".join(
+        ["丙" * 600, "丁" * 600]
+    )
+    assert split_text("甲" * 3000, 1500) == ("甲" * 3000, "")  # no line break: all in the head
+    assert split_text("甲" * 1800, 1500) == ("甲" * 1800, "")  # not much longer: kept whole
 
 
 @pytest.mark.parametrize("publishers", [3, 64, 70])

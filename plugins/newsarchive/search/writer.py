@@ -11,7 +11,9 @@ Every file is a script ``naSearch.put("name", data);`` so the browser can load i
 - ``s/<n>.js``: term shards (:mod:`.shards`);
 - ``d/<n>.js``: ``DOC_CHUNK`` documents each (title, URL, date, publisher, tags with their
   slugs, and the plain text the browser cuts the result's passage from), loaded for the results
-  shown. One document a file: a result loads only its own text (about 2 KB gzip).
+  shown. One document a file: a result loads only its own text. A text longer than
+  ``HEAD_CHARS`` keeps its first paragraphs there, the rest in ``t/<n>.js``, loaded only when the
+  head has no passage with every word of the query (:func:`split_text`).
 
 Document ids are positions in the list given, which the caller sorts by date, so "newest first"
 is "highest id first" and a year is a range of ids.
@@ -33,6 +35,7 @@ from .tokenizer import tokenize
 FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("body", 1.0))
 SHARD_BYTES = 24_000
 DOC_CHUNK = 1
+HEAD_CHARS = 1500
 FORMAT = 3
 TAG_URL = "tags/{slug}.html"
 
@@ -96,6 +99,17 @@ def _tag_pairs(doc: SearchDoc) -> list[list[str]]:
     return [[t, s] for t, s in zip(doc.tags, slugs, strict=False)]
 
 
+def split_text(text: str, head_chars: int = HEAD_CHARS) -> tuple[str, str]:
+    """``text`` as (head, tail): the head ends at the last line break within ``head_chars``
+    characters (or is the whole text, when that is not much longer)."""
+    if len(text) <= head_chars * 5 // 4:
+        return text, ""
+    cut = text.rfind("\n", 0, head_chars + 1)
+    if cut <= 0:
+        return text, ""
+    return text[:cut], text[cut + 1 :]
+
+
 def doc_fields(doc: SearchDoc) -> tuple[str, str]:
     """The text of each indexed field (``FIELDS`` order)."""
     body = "\n".join([doc.text, doc.extra, " ".join(doc.tags)])
@@ -109,6 +123,7 @@ def write_index(
     shard_bytes: int = SHARD_BYTES,
     doc_chunk: int = DOC_CHUNK,
     tag_url: str = TAG_URL,
+    head_chars: int = HEAD_CHARS,
 ) -> IndexStats:
     """Write the search index of ``docs`` (ids = positions) into the directory ``out``.
 
@@ -154,7 +169,11 @@ def write_index(
             ranges.append([i, i + 1])
         for t in d.tags:
             tags.setdefault(t, []).append(i)
-        chunk.append([d.title, d.url, d.date, p, _tag_pairs(d), d.text])
+        head, tail = split_text(d.text, head_chars)
+        chunk.append([d.title, d.url, d.date, p, _tag_pairs(d), head, *([1] if tail else [])])
+        if tail:
+            (out / "t").mkdir(exist_ok=True)
+            write(f"t/{i}", _dumps(tail))
         if len(chunk) == doc_chunk or i == len(docs) - 1:
             write(f"d/{i // doc_chunk}", _dumps(chunk))
             chunk = []

@@ -204,7 +204,8 @@
    * same floating-point operations in the same order, so the scores are bit-identical.
    * `shardOfTerm(term)` is the loaded shard's entries (sorted) that could hold `term`, or null;
    * `prefixEntries(prefix)` is every loaded entry whose term starts with `prefix`.
-   * Returns [{ref: "doc id", score}], best first.
+   * Returns [{ref: "doc id", score, fields}], best first; `fields` has bit f set when field f
+   * matched.
    */
   function lunrSearch(meta, lookup, queryString) {
     var fields = meta.fieldNames, nf = fields.length, n = meta.n;
@@ -285,9 +286,10 @@
       var score = dots[field][docRef] / magnitudes[field] || 0;
       if (at[docRef] >= 0) {
         results[at[docRef]].score += score;
+        results[at[docRef]].fields |= 1 << field;
       } else {
         at[docRef] = results.length;
-        results.push({ ref: String(docRef), score: score });
+        results.push({ ref: String(docRef), score: score, fields: 1 << field });
       }
     }
     return results.sort(function (a, b) { return b.score - a.score; });
@@ -400,7 +402,8 @@
     };
 
     /** Document `ref`'s data: promise of {ref, title, url, date, publisher: [key, name, url],
-     * tags: [[name, url]], text} (URLs relative to the site; text: paragraphs on lines).
+     * tags: [[name, url]], text, more} (URLs relative to the site; text: paragraphs on lines,
+     * the first ones only when `more`, see engine.fullText).
      * Once meta is loaded, its chunk file is requested before this returns, so chunks load in
      * the order documents are asked for. */
     engine.doc = function (ref) {
@@ -414,9 +417,16 @@
           tags: (row[4] || []).map(function (t) {
             return [t[0], t[1] ? meta.tagUrl.replace("{slug}", t[1]) : ""];
           }),
-          text: row[5] || ""
+          text: row[5] || "", more: !!row[6]
         };
       });
+    };
+
+    /** The rest of document `ref`'s text, when its data says `more`: a promise of the whole
+     * text (head, line break, tail). */
+    engine.fullText = function (doc) {
+      if (!doc.more) return Promise.resolve(doc.text);
+      return get("t/" + doc.ref).then(function (tail) { return doc.text + "\n" + tail; });
     };
 
     /** Document data for refs: promise of {ref: data} (see engine.doc). */

@@ -136,6 +136,15 @@
     return render(m.chars, m.on, 0, m.chars.length);
   }
 
+  /** How many query words a passage can hold (the positive ones). */
+  function wantedWords(rewritten) {
+    var words = new Set();
+    ((rewritten && rewritten.clauses) || []).forEach(function (c) {
+      if (c.presence !== "-") words.add(c.word || 0);
+    });
+    return words.size;
+  }
+
   /** Paragraphs [start, end) of a text's characters (separated by line breaks, blank ones left
    * out), each with its cuts: the offsets where a passage may start or end, strong after a
    * sentence, weak after a clause. */
@@ -191,9 +200,10 @@
   }
 
   /**
-   * The passage of `text` to show for a query: {start, end, html, matched}. `html` has the
-   * query's matches in <mark> and "…" where the passage cuts a sentence; `matched` is false
-   * when the text has no match (the passage is then the lead paragraph's beginning).
+   * The passage of `text` to show for a query: {start, end, html, matched, words, wanted}.
+   * `html` has the query's matches in <mark> and "…" where the passage cuts a sentence;
+   * `matched` is false when the text has no match (the passage is then the lead paragraph's
+   * beginning); the passage holds `words` of the query's `wanted` words.
    * Options: {min: 80, max: 140} characters.
    */
   function passage(text, rewritten, fold, options) {
@@ -231,7 +241,10 @@
       best = { start: lead.start, end: end.at, pre: false, post: !end.strong };
     }
     var html = (best.pre ? "…" : "") + render(chars, m.on, best.start, best.end) + (best.post ? "…" : "");
-    return { start: best.start, end: best.end, html: html, matched: matched };
+    return {
+      start: best.start, end: best.end, html: html, matched: matched,
+      words: matched ? Math.floor(best.score / 1000) : 0, wanted: wantedWords(rewritten)
+    };
   }
 
   return { esc: esc, highlight: highlight, matches: matches, passage: passage, MIN: MIN, MAX: MAX };

@@ -37,13 +37,30 @@
     });
   }
 
+  /** The document of result `r` with its passage for the query (doc.cut): cut from the text's
+   * head, or from the whole text when the body matched but the head has no match (or, for a
+   * result with every word, no passage holding them all). */
+  function docWithPassage(engine, r, found, box) {
+    var rewritten = found.rewritten, fold = found.meta.foldMap, options = box ? BOX_PASSAGE : null;
+    var body = found.meta.fieldNames.indexOf("body");
+    return engine.doc(+r.ref).then(function (doc) {
+      var cut = Passage.passage(doc.text, rewritten, fold, options);
+      var better = cut.matched ? r.all && cut.words < cut.wanted : (r.fields >> body) & 1;
+      if (!doc.more || !better) return Object.assign({ cut: cut }, doc);
+      return engine.fullText(doc).then(function (text) {
+        var whole = Passage.passage(text, rewritten, fold, options);
+        return Object.assign({}, doc, { cut: whole.words > cut.words ? whole : cut });
+      });
+    });
+  }
+
   /** A result as HTML, laid out as the home page's article list: title link, publisher and
    * date, the passage where the query's terms occur (its lead when only the title matched),
    * tags. In the header box (`box`, an option of a listbox): a shorter passage, no tags and no
    * links (the option opens the article). */
   function resultHtml(doc, found, base, box) {
     var rewritten = found.rewritten, fold = found.meta.foldMap, pub = doc.publisher || [];
-    var cut = Passage.passage(doc.text, rewritten, fold, box ? BOX_PASSAGE : null);
+    var cut = doc.cut;
     var title = box ? '<span class="search-result-title">' + highlight(doc.title, rewritten, fold) + "</span>" :
       '<a class="search-result-title" href="' + esc(base + doc.url) + '">' + highlight(doc.title, rewritten, fold) + "</a>";
     var source = !pub[1] ? "" : box || !pub[2] ? '<span class="entry-source">' + esc(pub[1]) + "</span>" :
@@ -123,7 +140,7 @@
         }
         showReady();
         return Promise.all(top.map(function (r, i) {
-          return engine.doc(+r.ref).then(function (doc) {
+          return docWithPassage(engine, r, found, true).then(function (doc) {
             if (mine !== seq) return;
             docs[i] = doc;
             showReady();
@@ -228,7 +245,7 @@
         if (html) list.insertAdjacentHTML("beforeend", html);
       }
       return Promise.all(slice.map(function (r, i) {
-        return engine.doc(r.ref).then(function (doc) {
+        return docWithPassage(engine, r, found, false).then(function (doc) {
           if (mine !== state.seq) return;
           docs[i] = doc;
           showReady();
