@@ -11,7 +11,8 @@ set of ``search_bench.py`` it reports, for both engines:
   too (its target). Pagefind's side is ``bench/pagefind_harness.html``: the same list markup and
   CSS, results listed in rank order as their fragments arrive;
 - index time and peak memory (resident set): Pagefind's command; ours, the index writer
-  re-indexing the documents' texts (read back from ``output/search/d/``) in a child process;
+  re-indexing the documents (read back from ``output/search/``) in a child process, whose index
+  then replaces the site's (so a site built by older code is measured with today's index);
 - recall against a substring ground truth on the real sample articles (``content/``, built
   here): an article is expected when its ``<article>`` text contains every word of the query
   (NFKC, lower case, Traditional folded to Simplified on both sides).
@@ -87,26 +88,37 @@ def pagefind_index(site: Path) -> dict[str, float]:
 
 
 def our_index(site: Path) -> dict[str, float]:
-    """Re-index ``site``'s documents with this project's writer in a child process."""
+    """Re-index ``site``'s documents with this project's writer in a child process; the new
+    index replaces ``site/search/`` (so the queries run on what the writer writes today)."""
     result = measured([sys.executable, __file__, "--reindex", str(site)])
     result["index_s"] = json.loads(result["out"].strip().splitlines()[-1])["seconds"]
     return result
 
 
 def reindex(site: Path) -> None:
-    """Child of :func:`our_index`: read the documents back and write their index elsewhere."""
+    """Child of :func:`our_index`: read the documents back (their text, title, tags and
+    publisher name; not the column and authors) and write their index over ``site/search/``."""
     from newsarchive.search.writer import SearchDoc, write_index
 
-    meta = _load(site / "search" / "meta.js")
+    search = site / "search"
+    meta = _load(search / "meta.js")
     docs = []
     for i in range(meta["n"]):
-        title, url, date, pub, tags, text = _load(site / "search" / "d" / f"{i}.js")[0]
-        publisher = meta["publishers"][pub]
-        docs.append(SearchDoc(title=title, text=text, url=url, date=date, publisher=publisher[1],
-                              publisher_key=publisher[0], tags=[t[0] for t in tags],
-                              tag_slugs=[t[1] for t in tags]))  # fmt: skip
-    with tempfile.TemporaryDirectory() as out:
-        stats = write_index(docs, Path(out))
+        row = _load(search / "d" / f"{i}.js")[0]
+        title, url, date, pub, tags, text = row[:6]
+        if len(row) > 6:
+            text += "\n" + _load(search / "t" / f"{i}.js")
+        key, name, source_url = meta["publishers"][pub]
+        docs.append(SearchDoc(title=title, text=text, url=url, date=date, publisher=name,
+                              publisher_key=key, publisher_url=source_url,
+                              tags=[t[0] for t in tags], tag_slugs=[t[1] for t in tags],
+                              extra=name))  # fmt: skip
+    new = site / "search.new"
+    shutil.rmtree(new, ignore_errors=True)
+    stats = write_index(docs, new)
+    shutil.copyfile(search / "lunr.min.js", new / "lunr.min.js")
+    shutil.rmtree(search)
+    new.rename(search)
     print(json.dumps({"seconds": stats.seconds}))
 
 
