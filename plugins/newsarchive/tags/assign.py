@@ -1,8 +1,8 @@
-"""Combine curated rules, automatic keywords and overrides into 2–8 tags per article.
+"""Combine curated rules, automatic keywords and overrides into 1–8 tags per article.
 
-Every tag is supported by the article's text (an alias of it occurs in the title or body after
-folding); tags that link an article to others are preferred over tags only it has. Same records
-and configuration, same tags.
+An article gets a curated tag when the tag matters to it (:func:`~newsarchive.tags.mentions.matters`),
+and up to ``max_keywords`` automatic keywords that ``min_articles`` articles or more get too. Same
+records and configuration, same tags.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .analysis import Analysis, AnalysisCache, Hits, analyse_all, digest, paused_gc
+from .analysis import Analysis, AnalysisCache, analyse_all, digest, paused_gc
 from .config import Options, TagConfig
 from .folding import fold, fold_key, fold_word
 from .keywords import ranked
+from .mentions import Hits, Mention, matters
 from .overrides import Override, overrides_for
 from .records import TagRecord
 from .rules import alias_pattern
@@ -41,7 +42,6 @@ class _Word(NamedTuple):
     """An automatic candidate of one article, with the forms choosing compares."""
 
     key: str  # fold_key(spelling): the candidate's identity
-    proper: bool
     name: str  # fold(spelling): the tag it gives
     name_key: str  # fold_key(name)
     name_lower: str  # name.casefold()
@@ -77,27 +77,43 @@ class _Choice(NamedTuple):
     depends: list[str]
 
 
-def _rule_scores(hits: Sequence[Hits]) -> list[list[str]]:
-    """The curated tags of each article, best first: (title bonus + body count) × IDF."""
-    frequency = Counter(name for article in hits for name in article[::3])
-    total = len(hits)
+def _rule_scores(analyses: Sequence[Analysis], config: TagConfig) -> list[list[str]]:
+    """The curated tags that matter to each article, best first: (title bonus + body count) × IDF,
+    the IDF over the articles they matter to."""
+    body_min = config.options.body_min
+    found: list[list[tuple[str, Mention]]] = []
+    for analysis in analyses:
+        hits: Hits = analysis[0]
+        (sentences,) = analysis[1]
+        flat = iter(hits)
+        article = []
+        for name, *rest in zip(flat, flat, flat, flat, flat, strict=True):
+            mention = Mention(*rest)  # type: ignore[arg-type]
+            rule = config.rule(name)  # type: ignore[arg-type]
+            needed = rule.body_min if rule and rule.body_min is not None else body_min
+            if matters(mention, sentences, needed):  # type: ignore[arg-type]
+                article.append((name, mention))
+        found.append(article)  # type: ignore[arg-type]
+    frequency = Counter(name for article in found for name, _ in article)
+    total = len(found)
     idf = {name: math.log((total + 1) / (n + 1)) + 1 for name, n in frequency.items()}
-    ranked = []
-    for article in hits:
-        flat = iter(article)
-        scored = sorted(
-            (-((TITLE_BONUS * in_title + min(count, MAX_COUNT)) * idf[name]), name)  # type: ignore[operator, call-overload]
-            for name, in_title, count in zip(flat, flat, flat, strict=True)
-        )
-        ranked.append([name for _, name in scored])
-    return ranked
+    return [
+        [
+            name
+            for _, name in sorted(
+                (-((TITLE_BONUS * m.in_title + min(m.count, MAX_COUNT)) * idf[name]), name)
+                for name, m in article
+            )
+        ]
+        for article in found
+    ]
 
 
 def _candidates(
     analyses: Sequence[Analysis], config: TagConfig, overrides: Sequence[Override | None]
 ) -> list[_Candidates]:
-    ranked_rules = _rule_scores([analysis[0] for analysis in analyses])
-    ranked_words = ranked([analysis[1:] for analysis in analyses])  # type: ignore[misc]
+    ranked_rules = _rule_scores(analyses, config)
+    ranked_words = ranked([analysis[2:] for analysis in analyses])  # type: ignore[misc]
     max_tags = config.options.max_tags
     rule_info = {  # name: (fold_key, case-folded, its aliases case-folded)
         rule.name: (
@@ -107,25 +123,24 @@ def _candidates(
         )
         for rule in config.rules
     }
-    words: tuple[dict[str, _Word | None], dict[str, _Word | None]] = ({}, {})  # by proper?
+    words: dict[str, _Word | None] = {}
 
-    def word(spelling: str, proper: bool) -> _Word | None:
+    def word(spelling: str) -> _Word | None:
         """The candidate, or None for an alias of a curated tag (that tag is matched instead)."""
         name = fold_word(spelling)
         if config.canonical(spelling) != name:
             return None
         lower = spelling.casefold()
         key, name_key = fold_key(spelling), fold_key(name)
-        return _Word(key, proper, name, name_key, name.casefold(), lower, _parts(lower))
+        return _Word(key, name, name_key, name.casefold(), lower, _parts(lower))
 
     result = []
     for names, found, override in zip(ranked_rules, ranked_words, overrides, strict=True):
         free = []
-        for _, spelling, proper, _, _ in found:
-            known = words[proper]
-            candidate = known.get(spelling, _UNKNOWN)
+        for _, spelling, _, _ in found:
+            candidate = words.get(spelling, _UNKNOWN)
             if candidate is _UNKNOWN:
-                candidate = known[spelling] = word(spelling, proper)
+                candidate = words[spelling] = word(spelling)
             if candidate is not None:
                 free.append(candidate)
         forced: list[str] = []
@@ -166,8 +181,8 @@ def _candidates(
 
 
 def _choose(c: _Candidates, shared: set[str], options: Options) -> _Choice:
-    """The tags of one article: its forced and curated tags, then up to ``max_keywords`` proper
-    names it shares with other articles; too few, and its best remaining keywords."""
+    """The tags of one article: its forced and curated tags, then up to ``max_keywords`` keywords
+    it shares with other articles."""
     chosen, keys, taken, joined = c.chosen, c.keys, c.taken, c.joined
     copied = False
 
@@ -190,19 +205,11 @@ def _choose(c: _Candidates, shared: set[str], options: Options) -> _Choice:
     for word in c.keywords:
         if len(chosen) >= options.max_tags or added >= options.max_keywords:
             break
-        if word.proper and word.key in shared and not overlaps(word):
+        if word.key in shared and not overlaps(word):
             take(word)
             added += 1
             counted.append(word.key)
-    if len(chosen) >= options.min_tags:
-        return _Choice(chosen, keys, counted)
-    # Too few tags: the best remaining keywords, those shared with other articles first.
-    for word in sorted(c.keywords, key=lambda w: (w.key not in shared, not w.proper)):
-        if len(chosen) >= options.min_tags:
-            break
-        if not overlaps(word):
-            take(word)
-    return _Choice(chosen, keys, [w.key for w in c.keywords])
+    return _Choice(chosen, keys, counted)
 
 
 def assign_tags(
@@ -246,11 +253,11 @@ def _assign(
     """Choose every article's tags, starting from the candidates two or more articles have, then
     dropping those that end up on one article only."""
     frequency = Counter(chain.from_iterable(c.candidate_keys for c in candidates))
-    shared = {key for key, n in frequency.items() if n >= 2}
+    shared = {key for key, n in frequency.items() if n >= options.min_articles}
     chosen = [_choose(c, shared, options) for c in candidates]
     used = Counter(chain.from_iterable(choice.keys for choice in chosen))
     for _ in range(_ROUNDS - 1):
-        narrowed = {key for key in shared if used[key] >= 2}
+        narrowed = {key for key in shared if used[key] >= options.min_articles}
         if narrowed == shared:
             break
         # Only the articles whose choice depended on a key that left choose again.

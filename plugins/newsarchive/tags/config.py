@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from .folding import fold, fold_key
-from .rules import Rule, RuleMatcher, make_rule, merge_rules
+from .rules import Rule, make_rule, merge_rules
 from .stopwords import STOPWORDS
 
 
@@ -20,10 +20,11 @@ from .stopwords import STOPWORDS
 class Options:
     """How many tags, and how strict the rules are."""
 
-    body_min: int = 2  # body occurrences a curated tag needs when it is not in the title
+    body_min: int = 2  # body mentions a curated tag needs when it is not in the title
     max_keywords: int = 3  # automatic keyword tags per article, at most
-    min_tags: int = 2
+    min_tags: int = 1
     max_tags: int = 8
+    min_articles: int = 2  # articles an automatic keyword needs to become a tag (and get a page)
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,6 @@ class TagConfig:
     _by_key: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _alias_names: dict[str, str] = field(init=False, repr=False, compare=False)
     _ignore: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-    _matcher: RuleMatcher = field(init=False, repr=False, compare=False)
     _canonical: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -51,22 +51,24 @@ class TagConfig:
         object.__setattr__(self, "_by_key", {fold_key(r.name): r for r in self.rules})
         object.__setattr__(self, "_alias_names", aliases)
         object.__setattr__(self, "_ignore", ignore)
-        object.__setattr__(self, "_matcher", RuleMatcher(self.rules))
         object.__setattr__(self, "_canonical", {})
 
     @property
     def aliases(self) -> frozenset[str]:
-        """Every alias of every curated tag (segmentation keeps them whole)."""
+        """Every alias of every curated tag."""
         return frozenset(a for rule in self.rules for a in rule.aliases)
 
     @property
-    def matcher(self) -> RuleMatcher:
-        """The curated rules, matched in one pass per text."""
-        return self._matcher
+    def words(self) -> frozenset[str]:
+        """The words segmentation keeps whole: every alias, and the longer words excluded."""
+        return frozenset(a for rule in self.rules for a in (*rule.aliases, *rule.exclude))
 
     def fingerprint(self) -> str:
         """Everything a per-article analysis depends on, as text (for cache keys)."""
-        rules = [[r.name, list(r.aliases), r.body_min, list(r.exclude)] for r in self.rules]
+        rules = [
+            [r.name, list(r.aliases), r.body_min, list(r.exclude), list(r.context)]
+            for r in self.rules
+        ]
         data = [rules, self.options.body_min, list(self.ignore), sorted(self.stopwords)]
         return json.dumps(data, ensure_ascii=False)
 
