@@ -97,7 +97,7 @@ def analyse_article(title: str, text: str, config: TagConfig) -> Analysis:
         [[w for block in part for w in block] for part in blocks],
     )
     entries = keywords.analyse(title_blocks, blocks, config.stopwords, [title, *parts])
-    return (hits, (len(parts),), *keywords.summarise(entries))
+    return (hits, (len(parts),), *keywords.summarise(entries, len(parts)))
 
 
 def digest(title: str, record: TagRecord) -> bytes:
@@ -187,7 +187,7 @@ class AnalysisCache:
         """What a run's tags depend on: the analyses (by digest), the configuration, the
         overrides, the code."""
         key = hashlib.sha256(f"{_code(*_ASSIGN_CODE)}\0{self.fingerprint}".encode())
-        key.update(repr((config.options, overrides)).encode("utf-8"))
+        key.update(repr((config.options, config.broad, overrides)).encode("utf-8"))
         key.update(b"".join(digests))
         return key.digest()
 

@@ -19,7 +19,7 @@ from .analysis import Analysis, AnalysisCache, analyse_all, digest, paused_gc
 from .config import Options, TagConfig
 from .folding import fold, fold_key, fold_word
 from .keywords import ranked
-from .mentions import Hits, Mention, matters
+from .mentions import Hits, Mention, matters, named_in_lead
 from .overrides import Override, overrides_for
 from .records import TagRecord
 from .rules import alias_pattern
@@ -66,6 +66,7 @@ class _Candidates:
     keys: set[str]  # their fold_key
     taken: set[str]  # aliases of its curated tags and the chosen tags, case-folded
     joined: str  # the same, NUL-separated: a keyword is in one of them if it is in this
+    broader: list[str]  # the broad topics of its curated tags, in order
 
 
 class _Choice(NamedTuple):
@@ -79,22 +80,39 @@ class _Choice(NamedTuple):
 
 def _rule_scores(analyses: Sequence[Analysis], config: TagConfig) -> list[list[str]]:
     """The curated tags that matter to each article, best first: (title bonus + body count) × IDF,
-    the IDF over the articles they matter to."""
-    body_min = config.options.body_min
+    the IDF over the articles they matter to. A tag that matters to one article only, named
+    neither in its title nor in its lead, is left out when the article has ``lone_min_others``
+    other tags or more."""
+    options = config.options
     found: list[list[tuple[str, Mention]]] = []
     for analysis in analyses:
         hits: Hits = analysis[0]
         (sentences,) = analysis[1]
         flat = iter(hits)
         article = []
+        fallback = []  # named in the lead and once more: when nothing else matters
         for name, *rest in zip(flat, flat, flat, flat, flat, strict=True):
             mention = Mention(*rest)  # type: ignore[arg-type]
             rule = config.rule(name)  # type: ignore[arg-type]
-            needed = rule.body_min if rule and rule.body_min is not None else body_min
+            needed = rule.body_min if rule and rule.body_min is not None else options.body_min
             if matters(mention, sentences, needed):  # type: ignore[arg-type]
                 article.append((name, mention))
-        found.append(article)  # type: ignore[arg-type]
+            elif named_in_lead(mention, needed):
+                fallback.append((name, mention))
+        found.append(article or fallback)  # type: ignore[arg-type]
     frequency = Counter(name for article in found for name, _ in article)
+    if options.lone_min_others:
+        found = [
+            [
+                (name, m)
+                for name, m in article
+                if frequency[name] > 1
+                or m.in_title
+                or m.in_lead
+                or len(article) <= options.lone_min_others
+            ]
+            for article in found
+        ]
     total = len(found)
     idf = {name: math.log((total + 1) / (n + 1)) + 1 for name, n in frequency.items()}
     return [
@@ -123,12 +141,13 @@ def _candidates(
         )
         for rule in config.rules
     }
+    broader_of = {rule.name: config.broader(rule.name) for rule in config.rules}
     words: dict[str, _Word | None] = {}
 
     def word(spelling: str) -> _Word | None:
         """The candidate, or None for an alias of a curated tag (that tag is matched instead)."""
         name = fold_word(spelling)
-        if config.canonical(spelling) != name:
+        if config.is_alias(name):
             return None
         lower = spelling.casefold()
         key, name_key = fold_key(spelling), fold_key(name)
@@ -175,6 +194,7 @@ def _candidates(
                 keys,
                 set(taken),
                 "\0".join(taken),
+                list(dict.fromkeys(b for n in chosen for b in broader_of.get(n, ()))),
             )
         )
     return result
@@ -209,6 +229,14 @@ def _choose(c: _Candidates, shared: set[str], options: Options) -> _Choice:
             take(word)
             added += 1
             counted.append(word.key)
+    for name in c.broader:
+        if len(chosen) >= options.broad_below:
+            break
+        if fold_key(name) not in keys:
+            if not copied:
+                chosen, keys, copied = chosen.copy(), keys.copy(), True
+            chosen.append(name)
+            keys.add(fold_key(name))
     return _Choice(chosen, keys, counted)
 
 
@@ -277,7 +305,11 @@ def _assign(
 
 
 def supported(tag: str, title: str, text: str, config: TagConfig) -> bool:
-    """Whether the tag or one of its aliases occurs in the title or body, after folding."""
+    """Whether the tag or one of its aliases occurs in the title or body, after folding (for a
+    broad topic: one of the tags it covers)."""
+    covered = dict(config.broad).get(tag, ())
+    if any(supported(name, title, text, config) for name in covered):
+        return True
     rule = config.rule(tag)
     pattern = alias_pattern(rule.aliases if rule else (fold(tag),))
     return pattern.search(fold(title)) is not None or pattern.search(fold(text)) is not None

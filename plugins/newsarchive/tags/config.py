@@ -1,4 +1,5 @@
-"""The tag configuration: ``content/tags.yml`` (options, ignored phrases, stop words, curated tags)."""
+"""The tag configuration: ``content/tags.yml`` (options, ignored phrases, stop words, curated tags,
+broad topics)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ class Options:
     min_tags: int = 1
     max_tags: int = 8
     min_articles: int = 2  # articles an automatic keyword needs to become a tag (and get a page)
+    broad_below: int = 2  # broad topics are added to an article with fewer tags than this
+    # A curated tag only one article gets, named neither in its title nor in its lead, is left
+    # out when the article has this many other curated tags (0: never).
+    lone_min_others: int = 0
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,9 @@ class TagConfig:
     options: Options = field(default_factory=Options)
     ignore: tuple[str, ...] = ()  # phrases removed before matching (publisher names…)
     stopwords: frozenset[str] = STOPWORDS
+    # Broad topics, each with the curated tags it covers: an article with fewer than
+    # ``options.broad_below`` tags gets the broad topic of its tags.
+    broad: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     _by_key: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _alias_names: dict[str, str] = field(init=False, repr=False, compare=False)
@@ -84,6 +92,17 @@ class TagConfig:
             known = self._canonical[word] = self._alias_names.get(folded.casefold(), folded)
         return known
 
+    def broader(self, name: str) -> list[str]:
+        """The broad topics that cover a curated tag, in the order of ``tags.yml``."""
+        return [topic for topic, covered in self.broad if name in covered]
+
+    def is_alias(self, word: str) -> bool:
+        """Whether a (folded) word is an alias of a curated tag, or one and a suffix (美国会,
+        中国政府): such a word is never a tag of its own."""
+        key = word.casefold()
+        names = self._alias_names
+        return key in names or any(key[:n] in names for n in range(2, len(key)))
+
     def strip_ignored(self, text: str) -> str:
         """Folded text with the ignored phrases blanked out."""
         return self._ignore.sub(" ", text) if self._ignore else text
@@ -93,8 +112,10 @@ def parse_config(data: Any) -> TagConfig:
     """A :class:`TagConfig` from the parsed YAML document (``None`` → defaults, no curated tags)."""
     data = data or {}
     if not isinstance(data, Mapping):
-        raise ValueError("tags.yml must be a mapping with 'tags', 'options', 'ignore', 'stopwords'")
-    unknown = set(data) - {"tags", "options", "ignore", "stopwords"}
+        raise ValueError(
+            "tags.yml must be a mapping with 'tags', 'options', 'ignore', 'stopwords', 'broad'"
+        )
+    unknown = set(data) - {"tags", "options", "ignore", "stopwords", "broad"}
     if unknown:
         raise ValueError(f"tags.yml: unknown sections {sorted(unknown)}")
     options = Options(**(data.get("options") or {}))
@@ -102,9 +123,30 @@ def parse_config(data: Any) -> TagConfig:
     if not isinstance(tags, Mapping):
         raise ValueError("tags.yml: 'tags' must map each tag to its aliases")
     rules = tuple(merge_rules(make_rule(str(name), spec) for name, spec in tags.items()))
+    broad = _broad(data.get("broad"), rules)
     ignore = tuple(fold(str(p)) for p in data.get("ignore") or [])
     stopwords = STOPWORDS | {fold(str(w)).casefold() for w in data.get("stopwords") or []}
-    return TagConfig(rules, options, ignore, frozenset(stopwords))
+    return TagConfig(rules, options, ignore, frozenset(stopwords), broad)
+
+
+def _broad(data: Any, rules: tuple[Rule, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The ``broad`` section: each broad topic with the curated tags it covers."""
+    if not data:
+        return ()
+    if not isinstance(data, Mapping):
+        raise ValueError("tags.yml: 'broad' must map each broad topic to the tags it covers")
+    names = {fold_key(rule.name): rule.name for rule in rules}
+    broad = []
+    for topic, covered in data.items():
+        if not isinstance(covered, list) or not covered:
+            raise ValueError(f"tags.yml: broad topic {topic!r} must list the tags it covers")
+        unknown = [str(t) for t in covered if fold_key(str(t)) not in names]
+        if unknown:
+            raise ValueError(
+                f"tags.yml: broad topic {topic!r} covers {unknown}, which are not under 'tags'"
+            )
+        broad.append((fold(str(topic)).strip(), tuple(names[fold_key(str(t))] for t in covered)))
+    return tuple(broad)
 
 
 def load_config(path: str | Path | None) -> TagConfig:

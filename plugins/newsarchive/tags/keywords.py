@@ -39,6 +39,7 @@ TITLE_WEIGHT = 3
 # A word mentioned in the body only is a keyword when it is this often, in this many sentences.
 KEYWORD_COUNT = 3
 KEYWORD_SPREAD = 2
+KEYWORD_SHARE = 0.05
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*[A-Za-z]")
 
@@ -331,14 +332,20 @@ Summary = tuple[
 ]
 
 
-def matters(in_title: int, count: int, spread: int) -> bool:
+def matters(in_title: int, count: int, spread: int, sentences: int) -> bool:
     """Whether a name is a topic of its article: in the title, or mentioned at least
-    :data:`KEYWORD_COUNT` times in :data:`KEYWORD_SPREAD` sentences or more."""
-    return in_title > 0 or (count >= KEYWORD_COUNT and spread >= KEYWORD_SPREAD)
+    :data:`KEYWORD_COUNT` times in :data:`KEYWORD_SPREAD` sentences or more, and in
+    :data:`KEYWORD_SHARE` of its ``sentences``."""
+    return in_title > 0 or (
+        count >= KEYWORD_COUNT
+        and spread >= KEYWORD_SPREAD
+        and spread >= KEYWORD_SHARE * sentences
+    )
 
 
-def summarise(entries: Sequence[Entry]) -> Summary:
-    """A document's entries reduced to what :func:`rank` needs (words merged without case)."""
+def summarise(entries: Sequence[Entry], sentences: int = 0) -> Summary:
+    """A document's entries reduced to what :func:`rank` needs (words merged without case);
+    ``sentences``: how many sentences its body has."""
     merged: dict[str, list[Any]] = {}
     spellings: list[str | int] = []
     for word, in_title, in_body, spread, fragment in entries:
@@ -354,7 +361,7 @@ def summarise(entries: Sequence[Entry]) -> Summary:
     weights: list[int] = []
     details: list[bool | int] = []
     for key, (in_title, count, spread, fragment) in merged.items():
-        if not fragment and matters(in_title, count, spread):
+        if not fragment and matters(in_title, count, spread, sentences):
             keys.append(key)
             weights.append(TITLE_WEIGHT * in_title + count)
             details += (count, in_title > 0)
@@ -424,4 +431,10 @@ def extract(
 ) -> list[list[Keyword]]:
     """The best ``top`` keywords of each ``(title, text)`` document (both folded), best first,
     as :func:`rank` scores them; ``words`` (curated aliases) are kept whole."""
-    return rank([summarise(analyse_text(t, x, stopwords, words)) for t, x in documents], top)
+    return rank(
+        [
+            summarise(analyse_text(t, x, stopwords, words), len(sentences(x)))
+            for t, x in documents
+        ],
+        top,
+    )

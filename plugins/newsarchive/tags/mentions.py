@@ -175,23 +175,32 @@ def _is_part(alias: str, word: str, aliases: dict[str, object], is_word: Callabl
     return len(rest) >= 2 and (rest in aliases or is_word(rest))
 
 
-# A tag mentioned in the body only matters when it is in this many sentences, and when it is in
-# the lead or in this many sentences and this share of them.
-SPREAD_MIN = 2
-SPREAD_WIDE = 3
+# A tag named in the body only matters when it is in this many sentences (in a short article of
+# at most SHORT sentences, one is enough), and in the lead or in this share of the sentences.
+SPREAD_MIN = 3
+SHORT = 5
 SHARE = 0.1
 
 
 def matters(mention: Mention, sentences: int, body_min: int) -> bool:
     """Whether a curated tag is a topic of its article, not a passing mention (a comparison, a
     source's nationality, a dateline, one background sentence): it is in the title, or it has
-    ``body_min`` mentions in :data:`SPREAD_MIN` sentences or more, and is in the lead or spread
-    over :data:`SPREAD_WIDE` sentences and :data:`SHARE` of them."""
+    ``body_min`` mentions spread over :data:`SPREAD_MIN` sentences or more (one in a short
+    article) and is in the lead or in :data:`SHARE` of the sentences."""
     if mention.in_title:
         return True
-    if mention.count < body_min or mention.spread < SPREAD_MIN:
-        return False
-    return mention.in_lead or (mention.spread >= SPREAD_WIDE and mention.spread >= SHARE * sentences)
+    spread = 1 if sentences <= SHORT else SPREAD_MIN
+    return (
+        mention.count >= body_min
+        and mention.spread >= spread
+        and (mention.in_lead or mention.spread >= SHARE * sentences)
+    )
+
+
+def named_in_lead(mention: Mention, body_min: int) -> bool:
+    """Whether a curated tag is named in the lead and in another sentence, ``body_min`` times:
+    what an article none of whose tags :func:`matters` is tagged with instead."""
+    return mention.in_lead and mention.count >= body_min and mention.spread >= 2
 
 
 def mentions(hits: Hits) -> dict[str, Mention]:
