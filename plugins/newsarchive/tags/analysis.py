@@ -24,7 +24,7 @@ from typing import Any
 from . import keywords
 from .config import TagConfig
 from .folding import fold
-from .mentions import Hits, Matcher, sentences
+from .mentions import Hits, Matcher, Mention, join_hyphens, mentions, sentences
 from .records import TagRecord
 
 # How the article mentions curated tags (:data:`mentions.Hits`), its number of sentences, and its
@@ -85,7 +85,7 @@ def matcher(config: TagConfig) -> Matcher:
 
 def analyse_article(title: str, text: str, config: TagConfig) -> Analysis:
     """The analysis of one article (title and plain text, not yet folded)."""
-    title = config.strip_ignored(fold(title))
+    title = join_hyphens(config.strip_ignored(fold(title)))
     parts = sentences(config.strip_ignored(fold(text)))
     segmenter = keywords.segmenter(config.words)
     title_blocks = segmenter.blocks(title)
@@ -96,8 +96,15 @@ def analyse_article(title: str, text: str, config: TagConfig) -> Analysis:
         parts,
         [[w for block in part for w in block] for part in blocks],
     )
-    entries = keywords.analyse(title_blocks, blocks, config.stopwords, [title, *parts])
+    entries = keywords.analyse(
+        title_blocks, blocks, config.stopwords, [title, *parts], segmenter.is_common
+    )
     return (hits, (len(parts),), *keywords.summarise(entries, len(parts)))
+
+
+def mentions_in(title: str, text: str, config: TagConfig) -> dict[str, Mention]:
+    """How an article (title and plain text, not yet folded) mentions each curated tag."""
+    return mentions(analyse_article(title, text, config)[0])
 
 
 def digest(title: str, record: TagRecord) -> bytes:

@@ -20,7 +20,7 @@ import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -40,6 +40,9 @@ TITLE_WEIGHT = 3
 KEYWORD_COUNT = 3
 KEYWORD_SPREAD = 2
 KEYWORD_SHARE = 0.05
+# A word jieba's dictionary has more often than this is a common word, whatever its part of
+# speech says (中断, 和平 and 爱国 are tagged as names there).
+COMMON_FREQUENCY = 500
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*[A-Za-z]")
 
@@ -162,6 +165,10 @@ class Segmenter:
         """Whether ``word`` is in the dictionary (not only the start of a longer word)."""
         return bool(self.frequencies.get(word))
 
+    def is_common(self, word: str) -> bool:
+        """Whether ``word`` is a common word (:data:`COMMON_FREQUENCY`)."""
+        return self.frequencies.get(word, 0) > COMMON_FREQUENCY
+
     def _cut_block(self, sentence: str, words: list[tuple[str, str]]) -> None:
         """The most probable split of a block of Han characters, letters and digits (jieba's DAG
         and route, in one backward pass); single letters and digits in a row make one word."""
@@ -277,10 +284,11 @@ def analyse(
     body: Sequence[Blocks],
     stopwords: frozenset[str],
     texts: Sequence[str] = (),
+    common: Callable[[str], bool] = lambda word: False,
 ) -> list[Entry]:
     """The candidate words of one document (its segmented title, and the blocks of each sentence
-    of its body): proper names that are not fragments of a longer name. ``texts`` (the title
-    and the sentences) tell the Latin words next to a Latin word."""
+    of its body): proper names, not ``common`` words, not fragments of a longer name. ``texts``
+    (the title and the sentences) tell the Latin words next to a Latin word."""
     counts: dict[str, list[Any]] = {}  # word: [title, body, spread, last sentence, left, right]
     verdicts: dict[str, bool] = {}  # is_candidate of each word met
     for number, blocks in enumerate([title, *body]):
@@ -290,7 +298,7 @@ def analyse(
                     continue
                 candidate = verdicts.get(word)
                 if candidate is None:
-                    candidate = verdicts[word] = is_candidate(word, stopwords)
+                    candidate = verdicts[word] = is_candidate(word, stopwords) and not common(word)
                 if not candidate:
                     continue
                 entry = counts.get(word)
@@ -420,7 +428,8 @@ def analyse_text(
     """:func:`analyse` of a (folded) title and body text, segmented here."""
     cut = segmenter(words)
     parts = sentences(text)
-    return analyse(cut.blocks(title), [cut.blocks(p) for p in parts], stopwords, [title, *parts])
+    blocks = [cut.blocks(p) for p in parts]
+    return analyse(cut.blocks(title), blocks, stopwords, [title, *parts], cut.is_common)
 
 
 def extract(

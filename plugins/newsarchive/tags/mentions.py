@@ -27,9 +27,19 @@ LEAD_SENTENCES = 3
 _LEAD_MIN_HAN = 8
 
 
+# A hyphen between Han characters joins one compound word (印度-太平洋).
+_HAN_HYPHEN = re.compile(r"(?<=[\u3400-\u9fff])[-‐‑–](?=[\u3400-\u9fff])")
+
+
+def join_hyphens(text: str) -> str:
+    """Han words joined by a hyphen written as one (印度-太平洋 → 印度太平洋)."""
+    return _HAN_HYPHEN.sub("", text)
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a (folded) text: split at sentence ends and line breaks, empty ones
-    dropped."""
+    dropped; Han words joined by a hyphen are written as one (:func:`join_hyphens`)."""
+    text = join_hyphens(text)
     return [s for s in (part.strip() for part in _SENTENCE_END.split(text)) if s]
 
 

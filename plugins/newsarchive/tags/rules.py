@@ -77,7 +77,11 @@ def make_rule(name: str, spec: Any) -> Rule:
         context = spec.get("context") or []
         if not isinstance(context, list):
             raise ValueError(f"tag {name!r}: context must be a list of words")
-        spec = [*(spec.get("aliases") or []), *context]
+        spec = spec.get("aliases")
+        if isinstance(spec, list):
+            spec = [*spec, *context]
+        elif spec is None:
+            spec = context
     if spec is None:
         spec = []
     elif isinstance(spec, str):
