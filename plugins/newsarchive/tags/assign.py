@@ -325,20 +325,31 @@ class Measures:
     out_of_range: list[tuple[str, int]]  # (url, number of tags) outside min..max
     unsupported: list[tuple[str, str]]  # (url, tag)
     shared_assignments: int  # assignments to tags that two or more articles have
+    with_two: int  # articles with two tags or more
 
     @property
     def shared_share(self) -> float:
         return self.shared_assignments / self.assignments if self.assignments else 0.0
 
+    @property
+    def two_share(self) -> float:
+        """The share of articles with two tags or more."""
+        return self.with_two / self.articles if self.articles else 0.0
+
+    @property
+    def lone(self) -> list[str]:
+        """The tags only one article has (each a tag page worth reviewing)."""
+        return sorted(tag for tag, n in self.tags.items() if n == 1)
+
     def summary(self) -> str:
         """One line with every measure."""
-        singles = sum(n == 1 for n in self.tags.values())
         return (
             f"{self.articles} articles, {len(self.tags)} tags, {self.assignments} assignments; "
             f"{len(self.out_of_range)} articles outside the tag range, "
+            f"{self.two_share:.1%} with 2 tags or more, "
             f"{len(self.unsupported)} tags not supported by their article's text; "
             f"{self.shared_share:.1%} of assignments to tags shared by ≥2 articles "
-            f"({singles} tags on one article only)"
+            f"({len(self.lone)} tags on one article only)"
         )
 
 
@@ -365,4 +376,5 @@ def measure(
     ]
     assignments = sum(counts.values())
     shared = sum(n for n in counts.values() if n >= 2)
-    return Measures(len(results), assignments, counts, out_of_range, unsupported, shared)
+    two = sum(len(r.tags) >= 2 for r in results)
+    return Measures(len(results), assignments, counts, out_of_range, unsupported, shared, two)

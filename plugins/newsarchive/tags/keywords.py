@@ -345,9 +345,7 @@ def matters(in_title: int, count: int, spread: int, sentences: int) -> bool:
     :data:`KEYWORD_COUNT` times in :data:`KEYWORD_SPREAD` sentences or more, and in
     :data:`KEYWORD_SHARE` of its ``sentences``."""
     return in_title > 0 or (
-        count >= KEYWORD_COUNT
-        and spread >= KEYWORD_SPREAD
-        and spread >= KEYWORD_SHARE * sentences
+        count >= KEYWORD_COUNT and spread >= KEYWORD_SPREAD and spread >= KEYWORD_SHARE * sentences
     )
 
 
@@ -441,9 +439,6 @@ def extract(
     """The best ``top`` keywords of each ``(title, text)`` document (both folded), best first,
     as :func:`rank` scores them; ``words`` (curated aliases) are kept whole."""
     return rank(
-        [
-            summarise(analyse_text(t, x, stopwords, words), len(sentences(x)))
-            for t, x in documents
-        ],
+        [summarise(analyse_text(t, x, stopwords, words), len(sentences(x))) for t, x in documents],
         top,
     )

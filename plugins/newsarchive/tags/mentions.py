@@ -118,7 +118,9 @@ class Matcher:
         if self._latin is None or not _LATIN.search(text):
             return []
         credits = self._latin_credits
-        return [c for m in self._latin.finditer(text) for c in credits.get(m.group().casefold(), ())]
+        return [
+            c for m in self._latin.finditer(text) for c in credits.get(m.group().casefold(), ())
+        ]
 
     def _mentions(self, words: Sequence[tuple[str, str]], text: str) -> list[tuple[int, bool]]:
         found = [c for word, _ in words for c in self._credits(word)]
@@ -172,7 +174,9 @@ def _is_latin(word: str) -> bool:
     return any(c.isascii() and c.isalnum() for c in word)
 
 
-def _is_part(alias: str, word: str, aliases: dict[str, object], is_word: Callable[[str], bool]) -> bool:
+def _is_part(
+    alias: str, word: str, aliases: dict[str, object], is_word: Callable[[str], bool]
+) -> bool:
     """Whether ``word`` is ``alias`` and another word or alias (美国 + 大选 = 美国大选)."""
     if len(alias) >= len(word):
         return False
