@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from newsarchive.tags import TagRecord, assign_tags, measure
+from newsarchive.tags.analysis import mentions_in
 from newsarchive.tags.config import Options, TagConfig, parse_config
 from newsarchive.tags.folding import display, fold, fold_key
 from newsarchive.tags.keywords import extract, is_candidate
+from newsarchive.tags.mentions import Mention, matters
 from newsarchive.tags.overrides import parse_overrides
 from newsarchive.tags.records import plain_text
-from newsarchive.tags.analysis import mentions_in
-from newsarchive.tags.mentions import Mention, matters
 from newsarchive.tags.rules import make_rule, merge_rules
 from newsarchive.tags.slugs import cached_slugs, unique_slugs
 from newsarchive.tags.stopwords import STOPWORDS

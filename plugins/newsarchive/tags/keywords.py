@@ -320,7 +320,7 @@ def analyse(
         fragment = (len(left) == 1 and None not in left) or (len(right) == 1 and None not in right)
         if not fragment and texts and not _HAN.search(word):
             before, after = _latin_neighbours(word, texts)
-            fragment = len(before) == 1 and before != {""} or len(after) == 1 and after != {""}
+            fragment = (len(before) == 1 and before != {""}) or (len(after) == 1 and after != {""})
         result.append((word, in_title, in_body, spread, fragment))
     return result
 
