@@ -318,7 +318,10 @@ def analyse(
     result = []
     for word, (in_title, in_body, spread, _, left, right) in sorted(counts.items()):
         fragment = (len(left) == 1 and None not in left) or (len(right) == 1 and None not in right)
-        if not fragment and texts and not _HAN.search(word):
+        latin = not _HAN.search(word)
+        if latin and word.lower() == word:  # a lower-case Latin word is not a name (list, wet)
+            continue
+        if latin and not fragment and texts and (in_title or in_body >= KEYWORD_COUNT):
             before, after = _latin_neighbours(word, texts)
             fragment = (len(before) == 1 and before != {""}) or (len(after) == 1 and after != {""})
         result.append((word, in_title, in_body, spread, fragment))
