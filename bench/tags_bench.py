@@ -78,7 +78,7 @@ def main() -> None:
     config = load_config(ROOT / "content" / "tags.yml")
     overrides = load_overrides(ROOT / "content" / "overrides.yml")
     settings = read_settings(str(ROOT / "pelicanconf.py"))
-    _, seconds, _ = timed(lambda: keywords.prepare(config.aliases))
+    _, seconds, _ = timed(lambda: keywords.prepare(config.words))
     print(
         f"jieba import + dictionary load (once, only when an article is segmented): {seconds:.2f}s"
     )

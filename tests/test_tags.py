@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from newsarchive.tags import TagRecord, assign_tags, measure
+from newsarchive.tags.analysis import mentions_in
 from newsarchive.tags.config import Options, TagConfig, parse_config
 from newsarchive.tags.folding import display, fold, fold_key
 from newsarchive.tags.keywords import extract, is_candidate
+from newsarchive.tags.mentions import Mention, matters
 from newsarchive.tags.overrides import parse_overrides
 from newsarchive.tags.records import plain_text
-from newsarchive.tags.rules import RuleMatcher, make_rule, match_rules, merge_rules
+from newsarchive.tags.rules import make_rule, merge_rules
 from newsarchive.tags.slugs import cached_slugs, unique_slugs
 from newsarchive.tags.stopwords import STOPWORDS
 
@@ -46,26 +48,137 @@ def test_plain_text_keeps_words_not_markup():
 # --- curated rules ---------------------------------------------------------------------------
 
 
-def test_rule_matches_in_title_or_often_enough_in_body():
+def found(rules, title: str, text: str) -> dict[str, Mention]:
+    """How an article mentions each of ``rules``."""
+    return mentions_in(title, text, TagConfig(tuple(rules)))
+
+
+def test_rule_mentions_are_counted_in_title_body_sentences_and_lead():
     rules = [make_rule("朝鲜", ["北韩", "平壤"])]
-    assert match_rules(rules, "平壤今日", "无关", body_min=2)["朝鲜"].in_title
-    assert match_rules(rules, "标题", "北韩一次", body_min=2) == {}
-    hit = match_rules(rules, "标题", "北韩……朝鲜", body_min=2)["朝鲜"]
-    assert (hit.in_title, hit.count) == (False, 2)
+    assert found(rules, "平壤今日", "无关")["朝鲜"].in_title
+    assert found(rules, "标题", "无关") == {}
+    mention = found(rules, "标题", "北韩说。朝鲜与北韩。")["朝鲜"]
+    assert mention == Mention(in_title=False, count=3, spread=2, in_lead=True)
 
 
 def test_rule_aliases_match_traditional_text_after_folding():
     rule = make_rule("普京", ["普丁"])
     assert rule.aliases == ("普京", "普丁")
-    assert match_rules([rule], fold("普丁訪問北韓"), "", body_min=2)
+    assert found([rule], "普丁訪問北韓", "")["普京"].in_title
 
 
-def test_a_tag_can_ask_for_more_body_mentions_and_exclude_longer_words():
+def test_a_tag_can_exclude_longer_words():
     rule = make_rule("马里", {"aliases": [], "body_min": 3, "exclude": ["马里兰"]})
-    assert rule.count("马里兰大学，马里兰州，马里") == 1
-    assert not match_rules([rule], "", "马里、马里", body_min=2)
-    assert match_rules([rule], "", "马里、马里、马里", body_min=2)
-    assert not match_rules([rule], "马里兰大学", "", body_min=2)
+    assert rule.body_min == 3
+    assert found([rule], "", "马里兰大学，马里兰州，马里。")["马里"].count == 1
+    assert not found([rule], "马里兰大学", "")
+
+
+# The kinds of wrong tag the issue found, each on a real excerpt: a curated word inside a longer
+# word is not a mention of it.
+WHOLE_WORDS = [
+    ("俄罗斯", "白俄罗斯总统卢卡申科周日宣誓就职，白俄罗斯反对派称选举舞弊。"),
+    ("艺术", "天文学家首次拍到黑洞的照片，天文学家说这是一个里程碑。"),
+    ("印度", "美国将在印度-太平洋地区加强部署，印度-太平洋战略由此展开。"),
+    ("人权", "修宪将大大加强领导人权力，外界担心领导人权力不受制约。"),
+    ("民主党", "日本执政的自由民主党选出新总裁，自由民主党长期执政。"),
+    ("马里", "马里兰大学的研究人员说，马里兰州的病例增加。"),
+]
+
+
+@pytest.mark.parametrize(("tag", "text"), WHOLE_WORDS)
+def test_curated_words_match_whole_words_not_inside_longer_ones(tag, text):
+    config = parse_config(
+        {
+            "tags": {
+                "俄罗斯": ["俄国"],
+                "艺术": ["文学", "诗人"],
+                "印度": {"aliases": [], "exclude": ["印度太平洋"]},
+                "人权": [],
+                "民主党": [],
+                "马里": {"aliases": [], "exclude": ["马里兰"]},
+            }
+        }
+    )
+    assert tag not in mentions_in(text, text, config)
+
+
+def test_a_compound_of_aliases_and_a_nationality_still_name_the_tag():
+    config = parse_config({"tags": {"美国": [], "美国大选": ["大选"], "香港": ["港版"]}})
+    found = mentions_in("", "在美国大选中。美国人说。港版国安法。", config)
+    assert found["美国"].count == 2 and found["美国大选"].count == 1 and "香港" in found
+
+
+def test_an_alias_that_needs_context_counts_only_beside_another():
+    config = parse_config(
+        {"tags": {"中国共产党": {"aliases": ["中共"], "context": ["共产党"]}, "朝鲜": []}}
+    )
+    # A North Korea sanctions story: a Danish chef "obsessed with communist dictatorship".
+    text = "朝鲜违反制裁。一名着迷于共产党独裁统治的丹麦厨师参与其中。朝鲜否认。"
+    assert "中国共产党" not in mentions_in("朝鲜被制裁", text, config)
+    text = "中共召开会议。共产党要求党员服从。共产党说。"
+    assert mentions_in("", text, config)["中国共产党"].count == 3
+
+
+def test_a_passing_mention_does_not_make_a_topic():
+    # Named in the title; in the lead and again; over a good share of the sentences: a topic.
+    assert matters(Mention(True, 0, 0, False), 40, 2)
+    assert matters(Mention(False, 3, 3, True), 40, 2)
+    assert matters(Mention(False, 6, 5, False), 40, 2)
+    # Once, or twice in one background sentence, or a few times deep in a long article: not.
+    assert not matters(Mention(False, 1, 1, True), 40, 2)
+    assert not matters(Mention(False, 2, 1, True), 40, 2)
+    assert not matters(Mention(False, 2, 2, True), 40, 2)  # a source's nationality, twice
+    assert not matters(Mention(False, 3, 3, False), 40, 2)  # a comparison, three sentences
+    assert not matters(Mention(False, 3, 3, True), 40, 4)  # a tag that asks for more
+    # A short article of a few sentences: one sentence of its lead is enough.
+    assert matters(Mention(False, 2, 1, True), 4, 2)
+
+
+PASSING = [
+    # (tag, title, text): real excerpts where the tag is only named in passing.
+    (
+        "印度",
+        "新冠感染再攀新高 全球病例达3720万",
+        "全球新冠病例达3720万。美国病例最多。巴西第三。专家说疫情仍在扩散。"
+        "欧洲多国收紧防疫措施。病例增长比印度还快。各国加紧研发疫苗。世卫组织呼吁合作。"
+        "法国确诊人数创新高。德国也出现反弹。英国实施新限制。",
+    ),
+    (
+        "英国",
+        "世界粮食计划署：获诺贝尔和平奖令全体员工振奋",
+        "隶属于联合国的世界粮食计划署获2020年诺贝尔和平奖。该机构英国通讯总监简·霍华德对美国之音说，"
+        "获奖消息令全体员工振奋。她说，唯有实现和平，才能消除饥饿。总部位于罗马的世界粮食计划署2019年"
+        "向88个国家的9700万人提供援助。该机构英国通讯总监简·霍华德说，获奖消息令全球各地员工振奋。"
+        "诺贝尔委员会说，饥饿人数激增。新冠病毒大流行使饥饿人数增加。霍华德说这是极具挑战的一年。"
+        "该机构过去几周已针对新冠影响制定计划。她希望各国提供支持。",
+    ),
+    (
+        "白宫",
+        "拜登在密歇根州造势",
+        "拜登周六在密歇根州造势。他说要赢得白宫，必须拿下中西部。拜登批评特朗普应对疫情不力。"
+        "拜登的竞选团队说，密歇根是关键州。选民关心就业。拜登承诺恢复制造业。特朗普也将前往该州。"
+        "民调显示拜登领先。",
+    ),
+]
+
+
+@pytest.mark.parametrize(("tag", "title", "text"), PASSING)
+def test_a_country_or_place_named_in_passing_is_not_a_tag(tag, title, text):
+    config = parse_config(
+        {
+            "tags": {
+                "印度": [],
+                "英国": [],
+                "白宫": [],
+                "联合国": ["世界粮食计划署"],
+                "拜登": [],
+                "新冠疫情": ["新冠", "疫情"],
+            }
+        }
+    )
+    records = [TagRecord("https://p/1", title, text)]
+    assert tag not in assign_tags(records, config)[0].tags
 
 
 def test_latin_aliases_match_whole_words_in_any_case():
@@ -87,6 +200,10 @@ def test_bad_configuration_is_reported():
         make_rule("x", {"alias": ["y"]})
     with pytest.raises(ValueError, match="aliases"):
         make_rule("x", {"aliases": {"y": 1}})
+    with pytest.raises(ValueError, match="context"):
+        make_rule("x", {"context": "y"})
+    with pytest.raises(ValueError, match="not under 'tags'"):
+        parse_config({"tags": {"华为": []}, "broad": {"科技": ["华为", "苹果"]}})
 
 
 # --- automatic keywords ----------------------------------------------------------------------
@@ -101,16 +218,17 @@ def test_keywords_are_words_not_numbers_single_characters_or_generic_words():
 
 def test_keyword_idf_comes_from_the_archive_itself():
     documents = [
-        ("秘鲁马丘比丘重新开放", "秘鲁政府说，马丘比丘遗迹迎来游客。秘鲁很高兴。"),
-        ("秘鲁经济", "秘鲁经济下滑。秘鲁政府说经济困难。"),
-        ("秘鲁选举", "秘鲁选举在即。秘鲁总统候选人。"),
+        ("库斯科马丘比丘重新开放", "库斯科官员说，马丘比丘遗迹迎来游客。库斯科很高兴。"),
+        ("库斯科经济", "库斯科经济下滑。库斯科官员说经济困难。"),
+        ("库斯科旅游", "库斯科旅游在即。库斯科游客。"),
     ]
     first = extract(documents, STOPWORDS)[0]
     words = [k.word for k in first]
-    # 秘鲁 is in every document, 马丘比丘 only in this one: the specific word ranks first.
-    assert words[0] == "马丘比丘"
-    assert words.index("马丘比丘") < words.index("秘鲁")
-    assert all(k.in_title or k.count >= 2 for k in first)
+    # 库斯科 is in every document, 马丘比丘 only in this one: the specific word ranks first.
+    assert words == ["马丘比丘", "库斯科"]
+    assert all(k.in_title for k in first)
+    # 秘鲁 is a common word of jieba's dictionary: a curated tag, never a keyword.
+    assert extract([("秘鲁马丘比丘", "秘鲁。秘鲁。秘鲁。")], STOPWORDS)[0][0].word == "马丘比丘"
     assert extract(documents, STOPWORDS) == extract(documents, STOPWORDS)
 
 
@@ -165,11 +283,11 @@ def corpus() -> list[TagRecord]:
         TagRecord(
             "https://a/3",
             "臺灣立法院通過決議",
-            "臺灣立法院通過決議，國民黨支持。國民黨立委說台海緊張。",
+            "臺灣立法院通過決議，馬英九支持。馬英九說台海緊張。馬英九發言。",
         ),
         TagRecord(
             "https://a/4",
-            "两岸紧张 国民党表态",
+            "两岸紧张 马英九表态",
             "台湾国民党批评。台湾与大陆关系紧张。国民党主席发言。",
         ),
         TagRecord(
@@ -203,9 +321,7 @@ def test_every_article_gets_two_to_eight_supported_tags_mostly_shared():
 def test_traditional_and_simplified_articles_share_one_tag():
     by_url = tags_by_url(corpus())
     assert "台湾" in by_url["https://a/3"] and "台湾" in by_url["https://a/4"]
-    assert (
-        "国民党" in by_url["https://a/3"] and "国民党" in by_url["https://a/4"]
-    )  # automatic, folded
+    assert "马英九" in by_url["https://a/3"] and "马英九" in by_url["https://a/4"]  # automatic
     assert not any("臺" in t or "國" in t for tags in by_url.values() for t in tags)
 
 
@@ -230,17 +346,36 @@ def test_tags_only_one_article_has_are_a_last_resort():
 def test_the_maximum_is_kept_and_keywords_are_limited():
     config = TagConfig(CONFIG.rules, Options(max_tags=3, max_keywords=1), CONFIG.ignore)
     for tags in tags_by_url(corpus(), config).values():
-        assert 2 <= len(tags) <= 3
+        assert 1 <= len(tags) <= 3
 
 
-def test_too_few_tags_are_filled_from_the_articles_own_keywords():
+def test_a_keyword_needs_two_articles_and_names_only():
     records = [
         TagRecord("https://b/1", "马丘比丘重新开放", "秘鲁的马丘比丘遗迹开放。游客来到秘鲁。"),
         TagRecord("https://b/2", "贝多芬交响曲", "贝多芬的交响曲。维也纳首演贝多芬作品。"),
+        TagRecord("https://b/3", "贝多芬诞辰", "贝多芬生于波恩。贝多芬的交响曲。"),
     ]
     by_url = tags_by_url(records, TagConfig())
-    assert set(by_url["https://b/1"]) == {"马丘比丘", "秘鲁"}
-    assert set(by_url["https://b/2"]) >= {"贝多芬"} and len(by_url["https://b/2"]) >= 2
+    assert by_url["https://b/1"] == ()  # 马丘比丘 is in one article only
+    assert by_url["https://b/2"] == by_url["https://b/3"] == ("贝多芬",)  # not 交响曲, a noun
+    single = TagConfig(options=Options(min_articles=1))
+    assert "马丘比丘" in tags_by_url(records, single)["https://b/1"]
+
+
+# Generic words jieba tags as names, and a fragment of a longer name: never keywords.
+GENERIC = [
+    ("用户", "用户抱怨服务中断。用户说，用户数据丢失。服务中断两天，用户无法登录。"),
+    ("中断", "网络中断。网络中断三小时。中断原因不明，中断影响很大。"),
+    ("京报", "据新京报报道，新京报记者获悉。新京报称此事属实。"),
+    ("律师", "律师说。律师表示上诉。律师团队称，律师将继续代理。"),
+]
+
+
+@pytest.mark.parametrize(("word", "text"), GENERIC)
+def test_generic_words_and_fragments_are_not_keywords(word, text):
+    documents = [("一则消息", text), ("另一则消息", text + "另一篇。")]
+    for keywords in extract(documents, STOPWORDS):
+        assert word not in [k.word for k in keywords]
 
 
 def test_overrides_add_remove_and_retitle():
@@ -271,9 +406,10 @@ def test_same_content_same_tags_in_any_order():
 def test_measures_find_what_breaks_the_rules():
     records = corpus()[:2]
     results = assign_tags(records, CONFIG)
-    broken = [results[0].__class__(results[0].url, results[0].title, ("香港",)), results[1]]
+    result = results[0].__class__
+    broken = [result(records[0].url, records[0].title, ("香港",)), result(records[1].url, "", ())]
     measures = measure(records, broken, CONFIG)
-    assert measures.out_of_range == [("https://a/1", 1)]
+    assert measures.out_of_range == [("https://a/2", 0)]
     assert measures.unsupported == [("https://a/1", "香港")]
     assert measures.shared_share < 1
 
@@ -336,52 +472,6 @@ def test_records_from_markdown_are_tagged_as_their_plain_text(tmp_path):
 
 
 # --- speed without changing a tag ------------------------------------------------------------
-
-
-def _reference_counts(rules, text: str) -> list[int]:
-    """Each rule matched on its own, as tagging first did (the one-pass matcher must agree)."""
-    return [rule.count(text) for rule in rules]
-
-
-def test_one_pass_rule_matching_counts_as_each_rule_alone():
-    import random
-
-    rules = [
-        *CONFIG.rules,
-        make_rule("世卫", ["WHO", "Who Cares", "ıd"]),
-        make_rule("马里", {"aliases": ["Mali"], "exclude": ["马里兰", "Malibu"]}),
-        make_rule("中共", ["中国共产党", "中国", "国共", "共产党员"]),
-        make_rule("X", {"aliases": ["x-1", "1x", "ǅz"], "exclude": ["马里兰"]}),
-        make_rule("st", ["ſt", "KM", "µm"]),
-    ]
-    matcher = RuleMatcher(rules)
-    words = sorted({a for r in rules for a in (*r.aliases, *r.exclude)})
-    words += [
-        "a",
-        "1",
-        " ",
-        "，",
-        "中",
-        "国",
-        "党",
-        "马",
-        "里",
-        "兰",
-        "x",
-        "-",
-        "ı",
-        "ſ",
-        "K",
-        "µ",
-        "_",
-    ]
-    generator = random.Random(7)
-    for _ in range(3000):
-        parts = [generator.choice(words) for _ in range(generator.randint(0, 10))]
-        text = "".join(p.swapcase() if generator.random() < 0.2 else p for p in parts)
-        assert matcher.counts(text) == _reference_counts(rules, text), text
-    text = "中国共产党员说，中国共产党和WHO（who）在WHOLE马里兰与马里、Mali、Malibu"
-    assert matcher.counts(text) == _reference_counts(rules, text)
 
 
 def test_segmentation_is_jiebas_without_hmm():
@@ -510,61 +600,61 @@ assert tags == assign_tags(records, CONFIG), tags
 # The sample's tags (content/articles, tags.yml, overrides.yml): speed-ups must not change them.
 # After a deliberate change of tagging (or of the sample), update with the dump in the message.
 SAMPLE_TAGS = {
-    "91c13c22": "澳大利亚|新冠疫情",
-    "1ffa19a8": "动物|新冠疫情",
-    "1b8ec40b": "动物|艺术|德国",
-    "846f43c2": "疫苗|香港|台湾|特朗普|美国大选|新冠疫情|美国|中国",
-    "1e05624e": "疫苗|巴西|中国|新冠疫情",
-    "b3e498c1": "贸易战|中美关系|特朗普|美国|中国|经济|TikTok|新冠疫情",
-    "d14a5e55": "气候变化|新冠疫情",
-    "70f31ff1": "普京|俄罗斯|朝鲜|经济|金正恩|韩国|间谍|联合国",
-    "14b4a812": "言论审查|习近平",
-    "55a0cef5": "百度|谷歌|中国|经济|韩国",
+    "91c13c22": "澳大利亚|新冠疫情|国际",
+    "1ffa19a8": "动物",
+    "1b8ec40b": "动物|艺术|文化",
+    "846f43c2": "疫苗|香港|台湾|特朗普|新冠疫情|美国大选|美国|中国",
+    "1e05624e": "疫苗|巴西|中国|新冠疫情|美洲|国际",
+    "b3e498c1": "贸易战|美国|特朗普|中国|中美关系|美国政治",
+    "d14a5e55": "气候变化|环境",
+    "70f31ff1": "普京|朝鲜|俄罗斯|经济|金正恩|国际|亚洲",
+    "14b4a812": "言论审查|习近平|中国政治|中国",
+    "55a0cef5": "百度|谷歌|科技",
     "9c31bf49": "宗教|中国",
-    "8cc63a2d": "宣传|爱国",
-    "45057774": "谷歌|反垄断|中国|华为",
-    "35301b15": "华为|谷歌|言论审查",
-    "6510c07f": "任志强|言论审查|宣传|经济|中国|习近平",
-    "c0a48a7b": "印度|美国|蓬佩奥|日本|中国|澳大利亚",
-    "90e93771": "塔利班|阿富汗|德国|特朗普|美国大选|美国|联合国|新冠疫情",
-    "0fd08696": "俄罗斯|气候变化",
-    "f79dfac2": "美国大选|特朗普|白宫|共和党|巴雷特|新冠疫情|拜登|美国",
-    "6a481462": "艺术|贝多芬",
-    "2ed0da9b": "印度|美国大选|特朗普|贸易战",
-    "911a34a7": "移民|中国共产党|美国|中国",
-    "4f5a543e": "特朗普|白宫|美国大选|拜登|新冠疫情",
-    "7cfa9f0b": "特朗普|台湾|美国大选|美国|间谍|中国|新冠疫情|朝鲜",
-    "51cb851e": "经济|中国|新冠疫情|巴西",
-    "60598056": "经济|欧洲|艺术|新冠疫情",
-    "c0d545de": "移民|美国|中国|宗教",
-    "b00ea0d4": "TikTok|美国|特朗普|中国|共和党|白宫|经济|美国大选",
-    "58828e66": "香港|新冠疫情|英国|动物|中国",
+    "8cc63a2d": "宣传|中国政治",
+    "45057774": "谷歌|反垄断|中国|科技",
+    "35301b15": "华为|科技",
+    "6510c07f": "任志强|言论审查|经济|中国|中国政治",
+    "c0a48a7b": "印度|美国|蓬佩奥|中国|亚洲|国际",
+    "90e93771": "塔利班|阿富汗|特朗普|美国|美国大选|亚洲|国际|美国政治",
+    "0fd08696": "俄罗斯|气候变化|国际|环境",
+    "f79dfac2": "美国大选|白宫|特朗普|新冠疫情|美国|美国政治",
+    "6a481462": "艺术|文化",
+    "2ed0da9b": "印度|美国大选|特朗普|亚洲|国际|美国|美国政治",
+    "911a34a7": "中国共产党|移民|美国|中国",
+    "4f5a543e": "白宫|特朗普|新冠疫情|美国大选|美国|美国政治",
+    "7cfa9f0b": "特朗普|美国|中国|新冠疫情|间谍|美国政治",
+    "51cb851e": "经济|中国|新冠疫情",
+    "60598056": "西班牙|国际|欧洲",
+    "c0d545de": "移民|美国|中国",
+    "b00ea0d4": "TikTok|特朗普|美国|中国|中美关系|科技|美国政治",
+    "58828e66": "新冠疫情|香港",
     "a26bbf2c": "制裁|香港|美国|中国",
-    "dea15a19": "孔子学院|教育|美国|中国|蓬佩奥|宣传|言论审查|中国共产党",
-    "b044be1d": "加拿大|孟晚舟|中国|人质",
-    "70403da5": "教育|香港|林郑月娥|言论审查",
-    "f2e07fba": "台湾|国民党|美国|经济|中美关系|蔡英文|中国|中国共产党",
-    "bd46854e": "谷歌|华为|反垄断|中国|美国|制裁",
-    "792e43fa": "台湾|国民党|蔡英文|中国|美国|日本|中国共产党",
-    "fc14a303": "秘鲁|日本|新冠疫情",
-    "1c971ebd": "民主党|最高法院|共和党|巴雷特|特朗普|美国|美国大选|宗教",
-    "6f49e98e": "艺术|法国|新冠疫情",
-    "16eaa958": "习近平|任志强|王岐山|中国共产党|中国|宣传|香港",
-    "08bb1c3f": "墨西哥|移民",
-    "aa11e743": "印度|美国|新冠疫情",
-    "bc215014": "人质|马里|法国|宗教|诺贝尔奖|联合国",
-    "95de616c": "普京|金正恩|俄罗斯|朝鲜|中国|联合国",
-    "73b39297": "印度|中国|间谍",
-    "5ffd9199": "特朗普|巴雷特|美国大选|白宫|拜登|宗教|美国|民主党",
-    "b2391e33": "新冠疫情|巴西|印度|美国",
-    "06afe667": "诺贝尔奖|联合国|新冠疫情|英国",
-    "49bfe750": "台湾|香港|移民|黄之锋",
-    "9d49c4a3": "诺贝尔奖|艺术|美国",
-    "be846e35": "国安法|香港|教育|中国|中国共产党|新冠疫情",
+    "dea15a19": "孔子学院|教育|美国|中国|蓬佩奥|中美关系",
+    "b044be1d": "加拿大|孟晚舟|中国|美洲|国际|华为",
+    "70403da5": "教育|香港",
+    "f2e07fba": "台湾|国民党|美国",
+    "bd46854e": "谷歌|华为|中国|反垄断|美国|科技",
+    "792e43fa": "台湾|国民党|中国",
+    "fc14a303": "秘鲁|日本|新冠疫情|美洲|国际|亚洲",
+    "1c971ebd": "最高法院|民主党|共和党|巴雷特|特朗普|美国|美国大选|新冠疫情",
+    "6f49e98e": "艺术|法国|文化|国际|欧洲",
+    "16eaa958": "习近平|任志强|中国共产党|中国|中国政治",
+    "08bb1c3f": "墨西哥|移民|美洲|国际",
+    "aa11e743": "印度|美国|新冠疫情|亚洲|国际",
+    "bc215014": "人质|马里|宗教|法国|国际|欧洲",
+    "95de616c": "普京|金正恩|俄罗斯|朝鲜|中国|国际|亚洲",
+    "73b39297": "印度|中国|间谍|亚洲|国际",
+    "5ffd9199": "特朗普|巴雷特|美国大选|白宫|宗教|美国|美国政治",
+    "b2391e33": "新冠疫情|巴西|印度|美洲|国际|亚洲",
+    "06afe667": "联合国|诺贝尔奖|新冠疫情|国际",
+    "49bfe750": "台湾|香港|黄之锋",
+    "9d49c4a3": "诺贝尔奖|美国",
+    "be846e35": "国安法|香港|教育|中国|中国共产党|中国政治",
 }
 
 
-def test_the_samples_tags_are_unchanged():
+def test_the_samples_tags_are_unchanged_and_measure_up():
     from newsarchive.convert.urls import url_hash
     from newsarchive.tags import load_config, load_overrides
     from newsarchive.tags.report import read_records
@@ -578,3 +668,9 @@ def test_the_samples_tags_are_unchanged():
     found = {url_hash(r.url): "|".join(r.tags) for r in results}
     dump = "".join(f'    "{k}": "{v}",\n' for k, v in found.items())
     assert found == SAMPLE_TAGS, "tags of the sample changed; now:\n" + dump
+    # The issue's targets, as the tag report prints them.
+    measures = measure(records, results, load_config(content / "tags.yml"))
+    assert measures.out_of_range == [] and all(1 <= len(r.tags) <= 8 for r in results)
+    assert measures.two_share >= 0.9
+    assert measures.unsupported == []
+    assert measures.shared_share >= 0.9

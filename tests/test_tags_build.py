@@ -40,20 +40,27 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
 
 
 def aliases() -> dict[str, set[str]]:
-    """Tag → its name and aliases, folded, from the shipped tags.yml."""
+    """Tag → its name and aliases, folded, from the shipped tags.yml (a broad topic: those of
+    the tags it covers)."""
     data = yaml.safe_load((ROOT / "content" / "tags.yml").read_text("utf-8"))
     table: dict[str, set[str]] = {}
     for name, spec in data["tags"].items():
         words = spec.get("aliases") if isinstance(spec, dict) else spec
-        table.setdefault(fold(name), set()).update(fold(w) for w in [name, *(words or [])])
+        context = spec.get("context", []) if isinstance(spec, dict) else []
+        words = [name, *(words or []), *context]
+        table.setdefault(fold(name), set()).update(fold(w) for w in words)
+    for topic, covered in data.get("broad", {}).items():
+        for name in covered:
+            table.setdefault(fold(topic), set()).update(table[fold(name)])
     return table
 
 
-def test_every_article_has_two_to_eight_tags(built):
+def test_every_article_has_one_to_eight_tags_most_two_or_more(built):
     _, articles = built
     assert len(articles) == len(archived_files())
     counts = {a["source_url"]: len(a["tags"]) for a in articles}
-    assert all(2 <= n <= 8 for n in counts.values()), counts
+    assert all(1 <= n <= 8 for n in counts.values()), counts
+    assert sum(n >= 2 for n in counts.values()) >= 0.9 * len(counts)
 
 
 def test_every_tag_is_supported_by_its_articles_text(built):
@@ -73,7 +80,7 @@ def test_most_assignments_link_articles_together(built):
     _, articles = built
     counts = Counter(t["name"] for a in articles for t in a["tags"])
     shared = sum(n for n in counts.values() if n >= 2)
-    assert shared / sum(counts.values()) >= 0.7
+    assert shared / sum(counts.values()) >= 0.9
     # The index is a way in: the people of the sample's lead story lead to each other.
     putin = {a["title"] for a in articles if "普京" in [t["name"] for t in a["tags"]]}
     kim = {a["title"] for a in articles if "金正恩" in [t["name"] for t in a["tags"]]}
@@ -132,12 +139,15 @@ def test_tags_command_prints_the_table_and_json(capsys):
     assert [int(r[1]) for r in rows] == sorted((int(r[1]) for r in rows), reverse=True)
     assert "普京" in {r[0] for r in rows}
     assert "articles" in lines[-1] and "shared by ≥2 articles" in lines[-1]
+    lone = {r[0] for r in rows if r[1] == "1"}
+    listed = lines.index(next(line for line in lines if line.startswith("Tag pages with one")))
+    assert {line.split(":")[0].strip() for line in lines[listed + 1 : -1]} == lone
 
     assert main(["tags", "--json", str(folder)]) == 0
     documents = json.loads(capsys.readouterr().out)
     files = [p for p in folder.iterdir() if p.is_file()]
     assert len(documents) == len(files)
     assert all(
-        d["source_url"].startswith(("http://", "https://")) and 2 <= len(d["tags"]) <= 8
+        d["source_url"].startswith(("http://", "https://")) and 1 <= len(d["tags"]) <= 8
         for d in documents
     )

@@ -1,5 +1,5 @@
-"""What tagging needs of each article on its own: the curated rules it satisfies and its candidate
-words. Pure per article, so it is cached (one file per configuration, keyed by each article's
+"""What tagging needs of each article on its own: how it mentions each curated tag and its
+candidate words. Pure per article, so it is cached (one file per configuration, keyed by each article's
 title and text) and computed on all cores for the articles the cache does not have.
 
 The same folder keeps the tags of the last run with what they were computed from: a rebuild
@@ -24,13 +24,14 @@ from typing import Any
 from . import keywords
 from .config import TagConfig
 from .folding import fold
+from .mentions import Hits, Matcher, Mention, join_hyphens, mentions, sentences
 from .records import TagRecord
 
-# Name, in the title?, body count of each curated rule an article satisfies, in one flat tuple.
-Hits = tuple[str | bool | int, ...]
-# The rules an article satisfies, and its words (:data:`keywords.Summary`), in one flat tuple.
+# How the article mentions curated tags (:data:`mentions.Hits`), its number of sentences, and its
+# words (:data:`keywords.Summary`).
 Analysis = tuple[
     Hits,
+    tuple[int],
     tuple[str, ...],
     tuple[str | int, ...],
     tuple[str, ...],
@@ -38,7 +39,7 @@ Analysis = tuple[
     tuple[bool | int, ...],
 ]
 # Cached analyses and tags are only reused by the same code (these modules' source) and setup.
-_ANALYSIS_CODE = ("analysis", "folding", "keywords", "records", "rules")
+_ANALYSIS_CODE = ("analysis", "folding", "keywords", "mentions", "records", "rules")
 _ASSIGN_CODE = ("assign", "config", "overrides")
 # Below this many articles to analyse, a pool costs more than it saves.
 _MIN_PARALLEL = 8
@@ -68,13 +69,42 @@ def _code(*modules: str) -> str:
     return digest.hexdigest()
 
 
+_matchers: dict[int, tuple[TagConfig, Matcher]] = {}
+
+
+def matcher(config: TagConfig) -> Matcher:
+    """The curated rules of ``config``, found in its segmentation (made once per configuration)."""
+    known = _matchers.get(id(config))
+    if known is None or known[0] is not config:
+        if len(_matchers) >= 8:
+            del _matchers[next(iter(_matchers))]
+        segmenter = keywords.segmenter(config.words)
+        known = _matchers[id(config)] = (config, Matcher(config.rules, segmenter.is_word))
+    return known[1]
+
+
 def analyse_article(title: str, text: str, config: TagConfig) -> Analysis:
     """The analysis of one article (title and plain text, not yet folded)."""
-    title = config.strip_ignored(fold(title))
-    text = config.strip_ignored(fold(text))
-    hits = config.matcher.hits(title, text, config.options.body_min)
-    entries = keywords.analyse(title, text, config.stopwords, config.aliases)
-    return (hits, *keywords.summarise(entries))
+    title = join_hyphens(config.strip_ignored(fold(title)))
+    parts = sentences(config.strip_ignored(fold(text)))
+    segmenter = keywords.segmenter(config.words)
+    title_blocks = segmenter.blocks(title)
+    blocks = [segmenter.blocks(part) for part in parts]
+    hits = matcher(config).hits(
+        title,
+        [w for block in title_blocks for w in block],
+        parts,
+        [[w for block in part for w in block] for part in blocks],
+    )
+    entries = keywords.analyse(
+        title_blocks, blocks, config.stopwords, [title, *parts], segmenter.is_common
+    )
+    return (hits, (len(parts),), *keywords.summarise(entries, len(parts)))
+
+
+def mentions_in(title: str, text: str, config: TagConfig) -> dict[str, Mention]:
+    """How an article (title and plain text, not yet folded) mentions each curated tag."""
+    return mentions(analyse_article(title, text, config)[0])
 
 
 def digest(title: str, record: TagRecord) -> bytes:
@@ -164,7 +194,7 @@ class AnalysisCache:
         """What a run's tags depend on: the analyses (by digest), the configuration, the
         overrides, the code."""
         key = hashlib.sha256(f"{_code(*_ASSIGN_CODE)}\0{self.fingerprint}".encode())
-        key.update(repr((config.options, overrides)).encode("utf-8"))
+        key.update(repr((config.options, config.broad, overrides)).encode("utf-8"))
         key.update(b"".join(digests))
         return key.digest()
 
@@ -210,8 +240,8 @@ def _analyse_many(
     """Analyse every document, on ``workers`` forked processes when there are enough."""
     global _job
     if cache:
-        cache.prepare_segmenter(config.aliases)
-    keywords.prepare(config.aliases)  # loaded once here, shared by the forked workers
+        cache.prepare_segmenter(config.words)
+    matcher(config)  # loaded once here, shared by the forked workers
     if len(documents) < _MIN_PARALLEL or workers < 2:
         return [analyse_article(title, record.text, config) for title, record in documents]
     chunks = [range(i, min(i + _CHUNK, len(documents))) for i in range(0, len(documents), _CHUNK)]

@@ -1,8 +1,8 @@
-"""Combine curated rules, automatic keywords and overrides into 2–8 tags per article.
+"""Combine curated rules, automatic keywords and overrides into 1–8 tags per article.
 
-Every tag is supported by the article's text (an alias of it occurs in the title or body after
-folding); tags that link an article to others are preferred over tags only it has. Same records
-and configuration, same tags.
+An article gets a curated tag when the tag matters to it (:func:`~newsarchive.tags.mentions.matters`),
+and up to ``max_keywords`` automatic keywords that ``min_articles`` articles or more get too. Same
+records and configuration, same tags.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .analysis import Analysis, AnalysisCache, Hits, analyse_all, digest, paused_gc
+from .analysis import Analysis, AnalysisCache, analyse_all, digest, paused_gc
 from .config import Options, TagConfig
 from .folding import fold, fold_key, fold_word
 from .keywords import ranked
+from .mentions import Hits, Mention, matters, named_in_lead
 from .overrides import Override, overrides_for
 from .records import TagRecord
 from .rules import alias_pattern
@@ -41,7 +42,6 @@ class _Word(NamedTuple):
     """An automatic candidate of one article, with the forms choosing compares."""
 
     key: str  # fold_key(spelling): the candidate's identity
-    proper: bool
     name: str  # fold(spelling): the tag it gives
     name_key: str  # fold_key(name)
     name_lower: str  # name.casefold()
@@ -66,6 +66,7 @@ class _Candidates:
     keys: set[str]  # their fold_key
     taken: set[str]  # aliases of its curated tags and the chosen tags, case-folded
     joined: str  # the same, NUL-separated: a keyword is in one of them if it is in this
+    broader: list[str]  # the broad topics of its curated tags, in order
 
 
 class _Choice(NamedTuple):
@@ -77,27 +78,60 @@ class _Choice(NamedTuple):
     depends: list[str]
 
 
-def _rule_scores(hits: Sequence[Hits]) -> list[list[str]]:
-    """The curated tags of each article, best first: (title bonus + body count) × IDF."""
-    frequency = Counter(name for article in hits for name in article[::3])
-    total = len(hits)
+def _rule_scores(analyses: Sequence[Analysis], config: TagConfig) -> list[list[str]]:
+    """The curated tags that matter to each article, best first: (title bonus + body count) × IDF,
+    the IDF over the articles they matter to. A tag that matters to one article only, named
+    neither in its title nor in its lead, is left out when the article has ``lone_min_others``
+    other tags or more."""
+    options = config.options
+    found: list[list[tuple[str, Mention]]] = []
+    for analysis in analyses:
+        hits: Hits = analysis[0]
+        (sentences,) = analysis[1]
+        flat = iter(hits)
+        article = []
+        fallback = []  # named in the lead and once more: when nothing else matters
+        for name, *rest in zip(flat, flat, flat, flat, flat, strict=True):
+            mention = Mention(*rest)  # type: ignore[arg-type]
+            rule = config.rule(name)  # type: ignore[arg-type]
+            needed = rule.body_min if rule and rule.body_min is not None else options.body_min
+            if matters(mention, sentences, needed):  # type: ignore[arg-type]
+                article.append((name, mention))
+            elif named_in_lead(mention, needed):
+                fallback.append((name, mention))
+        found.append(article or fallback)  # type: ignore[arg-type]
+    frequency = Counter(name for article in found for name, _ in article)
+    if options.lone_min_others:
+        found = [
+            [
+                (name, m)
+                for name, m in article
+                if frequency[name] > 1
+                or m.in_title
+                or m.in_lead
+                or len(article) <= options.lone_min_others
+            ]
+            for article in found
+        ]
+    total = len(found)
     idf = {name: math.log((total + 1) / (n + 1)) + 1 for name, n in frequency.items()}
-    ranked = []
-    for article in hits:
-        flat = iter(article)
-        scored = sorted(
-            (-((TITLE_BONUS * in_title + min(count, MAX_COUNT)) * idf[name]), name)  # type: ignore[operator, call-overload]
-            for name, in_title, count in zip(flat, flat, flat, strict=True)
-        )
-        ranked.append([name for _, name in scored])
-    return ranked
+    return [
+        [
+            name
+            for _, name in sorted(
+                (-((TITLE_BONUS * m.in_title + min(m.count, MAX_COUNT)) * idf[name]), name)
+                for name, m in article
+            )
+        ]
+        for article in found
+    ]
 
 
 def _candidates(
     analyses: Sequence[Analysis], config: TagConfig, overrides: Sequence[Override | None]
 ) -> list[_Candidates]:
-    ranked_rules = _rule_scores([analysis[0] for analysis in analyses])
-    ranked_words = ranked([analysis[1:] for analysis in analyses])  # type: ignore[misc]
+    ranked_rules = _rule_scores(analyses, config)
+    ranked_words = ranked([analysis[2:] for analysis in analyses])  # type: ignore[misc]
     max_tags = config.options.max_tags
     rule_info = {  # name: (fold_key, case-folded, its aliases case-folded)
         rule.name: (
@@ -107,25 +141,25 @@ def _candidates(
         )
         for rule in config.rules
     }
-    words: tuple[dict[str, _Word | None], dict[str, _Word | None]] = ({}, {})  # by proper?
+    broader_of = {rule.name: config.broader(rule.name) for rule in config.rules}
+    words: dict[str, _Word | None] = {}
 
-    def word(spelling: str, proper: bool) -> _Word | None:
+    def word(spelling: str) -> _Word | None:
         """The candidate, or None for an alias of a curated tag (that tag is matched instead)."""
         name = fold_word(spelling)
-        if config.canonical(spelling) != name:
+        if config.is_alias(name):
             return None
         lower = spelling.casefold()
         key, name_key = fold_key(spelling), fold_key(name)
-        return _Word(key, proper, name, name_key, name.casefold(), lower, _parts(lower))
+        return _Word(key, name, name_key, name.casefold(), lower, _parts(lower))
 
     result = []
     for names, found, override in zip(ranked_rules, ranked_words, overrides, strict=True):
         free = []
-        for _, spelling, proper, _, _ in found:
-            known = words[proper]
-            candidate = known.get(spelling, _UNKNOWN)
+        for _, spelling, _, _ in found:
+            candidate = words.get(spelling, _UNKNOWN)
             if candidate is _UNKNOWN:
-                candidate = known[spelling] = word(spelling, proper)
+                candidate = words[spelling] = word(spelling)
             if candidate is not None:
                 free.append(candidate)
         forced: list[str] = []
@@ -160,14 +194,15 @@ def _candidates(
                 keys,
                 set(taken),
                 "\0".join(taken),
+                list(dict.fromkeys(b for n in chosen for b in broader_of.get(n, ()))),
             )
         )
     return result
 
 
 def _choose(c: _Candidates, shared: set[str], options: Options) -> _Choice:
-    """The tags of one article: its forced and curated tags, then up to ``max_keywords`` proper
-    names it shares with other articles; too few, and its best remaining keywords."""
+    """The tags of one article: its forced and curated tags, then up to ``max_keywords`` keywords
+    it shares with other articles."""
     chosen, keys, taken, joined = c.chosen, c.keys, c.taken, c.joined
     copied = False
 
@@ -190,19 +225,19 @@ def _choose(c: _Candidates, shared: set[str], options: Options) -> _Choice:
     for word in c.keywords:
         if len(chosen) >= options.max_tags or added >= options.max_keywords:
             break
-        if word.proper and word.key in shared and not overlaps(word):
+        if word.key in shared and not overlaps(word):
             take(word)
             added += 1
             counted.append(word.key)
-    if len(chosen) >= options.min_tags:
-        return _Choice(chosen, keys, counted)
-    # Too few tags: the best remaining keywords, those shared with other articles first.
-    for word in sorted(c.keywords, key=lambda w: (w.key not in shared, not w.proper)):
-        if len(chosen) >= options.min_tags:
+    for name in c.broader:
+        if len(chosen) >= options.broad_below:
             break
-        if not overlaps(word):
-            take(word)
-    return _Choice(chosen, keys, [w.key for w in c.keywords])
+        if fold_key(name) not in keys:
+            if not copied:
+                chosen, keys, copied = chosen.copy(), keys.copy(), True
+            chosen.append(name)
+            keys.add(fold_key(name))
+    return _Choice(chosen, keys, counted)
 
 
 def assign_tags(
@@ -246,11 +281,11 @@ def _assign(
     """Choose every article's tags, starting from the candidates two or more articles have, then
     dropping those that end up on one article only."""
     frequency = Counter(chain.from_iterable(c.candidate_keys for c in candidates))
-    shared = {key for key, n in frequency.items() if n >= 2}
+    shared = {key for key, n in frequency.items() if n >= options.min_articles}
     chosen = [_choose(c, shared, options) for c in candidates]
     used = Counter(chain.from_iterable(choice.keys for choice in chosen))
     for _ in range(_ROUNDS - 1):
-        narrowed = {key for key in shared if used[key] >= 2}
+        narrowed = {key for key in shared if used[key] >= options.min_articles}
         if narrowed == shared:
             break
         # Only the articles whose choice depended on a key that left choose again.
@@ -270,7 +305,11 @@ def _assign(
 
 
 def supported(tag: str, title: str, text: str, config: TagConfig) -> bool:
-    """Whether the tag or one of its aliases occurs in the title or body, after folding."""
+    """Whether the tag or one of its aliases occurs in the title or body, after folding (for a
+    broad topic: one of the tags it covers)."""
+    covered = dict(config.broad).get(tag, ())
+    if any(supported(name, title, text, config) for name in covered):
+        return True
     rule = config.rule(tag)
     pattern = alias_pattern(rule.aliases if rule else (fold(tag),))
     return pattern.search(fold(title)) is not None or pattern.search(fold(text)) is not None
@@ -286,20 +325,31 @@ class Measures:
     out_of_range: list[tuple[str, int]]  # (url, number of tags) outside min..max
     unsupported: list[tuple[str, str]]  # (url, tag)
     shared_assignments: int  # assignments to tags that two or more articles have
+    with_two: int  # articles with two tags or more
 
     @property
     def shared_share(self) -> float:
         return self.shared_assignments / self.assignments if self.assignments else 0.0
 
+    @property
+    def two_share(self) -> float:
+        """The share of articles with two tags or more."""
+        return self.with_two / self.articles if self.articles else 0.0
+
+    @property
+    def lone(self) -> list[str]:
+        """The tags only one article has (each a tag page worth reviewing)."""
+        return sorted(tag for tag, n in self.tags.items() if n == 1)
+
     def summary(self) -> str:
         """One line with every measure."""
-        singles = sum(n == 1 for n in self.tags.values())
         return (
             f"{self.articles} articles, {len(self.tags)} tags, {self.assignments} assignments; "
             f"{len(self.out_of_range)} articles outside the tag range, "
+            f"{self.two_share:.1%} with 2 tags or more, "
             f"{len(self.unsupported)} tags not supported by their article's text; "
             f"{self.shared_share:.1%} of assignments to tags shared by ≥2 articles "
-            f"({singles} tags on one article only)"
+            f"({len(self.lone)} tags on one article only)"
         )
 
 
@@ -326,4 +376,5 @@ def measure(
     ]
     assignments = sum(counts.values())
     shared = sum(n for n in counts.values() if n >= 2)
-    return Measures(len(results), assignments, counts, out_of_range, unsupported, shared)
+    two = sum(len(r.tags) >= 2 for r in results)
+    return Measures(len(results), assignments, counts, out_of_range, unsupported, shared, two)

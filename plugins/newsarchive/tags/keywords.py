@@ -1,8 +1,11 @@
-"""Automatic keywords: jieba word segmentation with part-of-speech tags, scored by TF-IDF with the
-IDF computed over the archive itself, so that what is specific to an article stands out.
+"""Automatic keywords: names and specific things (people, places, organisations, other proper
+names by jieba's part-of-speech tags), scored by TF-IDF with the IDF computed over the archive
+itself, so that what is specific to an article stands out. Common nouns and verbs (用户, 生命,
+开店) are never keywords, nor is a fragment of a longer name (京报 of 新京报).
 
-Segmentation uses jieba's dictionary (plus the curated aliases) without its HMM guesser for
-unknown words: ten times faster, and the guessed words (name fragments) made poor tags anyway.
+Segmentation uses jieba's dictionary (plus the curated aliases and the words they must not be
+found in) without its HMM guesser for unknown words: ten times faster, and the guessed words
+(name fragments) made poor tags anyway.
 
 jieba is imported, and its dictionary loaded, only when a document is actually segmented: the
 per-document part (:func:`analyse`, :func:`summarise`) is cached by
@@ -17,20 +20,29 @@ import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .mentions import sentences
 
 if TYPE_CHECKING:
     import jieba.posseg
 
 # Proper names and foreign words: people, places, organisations, other names.
 PROPER_POS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz", "eng"})
-# Common nouns: only used when an article has too few other tags.
-COMMON_POS = frozenset({"n", "vn"})
-WANTED_POS = PROPER_POS | COMMON_POS
+# A single character with one of these parts of speech next to a word can be part of one name
+# with it (新 + 京报); the others (的, 在, 和, 说…) cannot.
+_BOUND_POS = frozenset({"a", "ag", "an", "b", "j", "n", "ng", "nr", "ns", "nt", "nz", "s", "x"})
 TITLE_WEIGHT = 3
+# A word mentioned in the body only is a keyword when it is this often, in this many sentences.
+KEYWORD_COUNT = 3
+KEYWORD_SPREAD = 2
+KEYWORD_SHARE = 0.05
+# A word jieba's dictionary has more often than this is a common word, whatever its part of
+# speech says (中断, 和平 and 爱国 are tagged as names there).
+COMMON_FREQUENCY = 500
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*[A-Za-z]")
 
@@ -40,7 +52,6 @@ class Keyword(NamedTuple):
 
     word: str
     score: float
-    proper: bool
     count: int
     in_title: bool
 
@@ -75,8 +86,8 @@ def _tokenizer(words: frozenset[str] = frozenset()) -> jieba.posseg.POSTokenizer
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(frequencies), total, True
     segmenter = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
     segmenter.tokenizer, segmenter.word_tag_tab = tokenizer, dict(parts_of_speech)
-    for word in sorted(words):
-        if _HAN.search(word) and len(word) >= 2:
+    for word in sorted(words):  # words jieba knows keep their frequency and part of speech
+        if _HAN.search(word) and len(word) >= 2 and not tokenizer.FREQ.get(word):
             tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000), tag="nz")
     segmenter.makesure_userdict_loaded()  # the added words' tags
     return segmenter
@@ -140,6 +151,23 @@ class Segmenter:
         for block in _BLOCK.findall(text):
             self._cut_block(block, words)
         return words
+
+    def blocks(self, text: str) -> list[list[tuple[str, str]]]:
+        """:meth:`words`, one list per block of Han characters, letters and digits."""
+        blocks: list[list[tuple[str, str]]] = []
+        for block in _BLOCK.findall(text):
+            words: list[tuple[str, str]] = []
+            self._cut_block(block, words)
+            blocks.append(words)
+        return blocks
+
+    def is_word(self, word: str) -> bool:
+        """Whether ``word`` is in the dictionary (not only the start of a longer word)."""
+        return bool(self.frequencies.get(word))
+
+    def is_common(self, word: str) -> bool:
+        """Whether ``word`` is a common word (:data:`COMMON_FREQUENCY`)."""
+        return self.frequencies.get(word, 0) > COMMON_FREQUENCY
 
     def _cut_block(self, sentence: str, words: list[tuple[str, str]]) -> None:
         """The most probable split of a block of Han characters, letters and digits (jieba's DAG
@@ -214,46 +242,98 @@ def is_candidate(word: str, stopwords: frozenset[str]) -> bool:
     return len(word) >= 3 and _LATIN_WORD.fullmatch(word) is not None
 
 
+def segmenter(words: frozenset[str] = frozenset()) -> Segmenter:
+    """The segmenter that keeps ``words`` whole (loaded if need be)."""
+    prepare(words)
+    return _segmenters[words]
+
+
 def tokens(text: str, words: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """``(word, part of speech)`` pairs of (folded) text; ``words`` are kept whole."""
-    prepare(words)
-    return [(w.strip(), flag) for w, flag in _segmenters[words].cut(text) if w.strip()]
+    return [(w.strip(), flag) for w, flag in segmenter(words).cut(text) if w.strip()]
 
 
-# A word of one document: (spelling, count in the title, count in the body, a proper name?).
-Entry = tuple[str, int, int, bool]
+# A word of one document: (spelling, count in the title, count in the body, sentences of the
+# body with it, a fragment of a longer name?).
+Entry = tuple[str, int, int, int, bool]
+Blocks = Sequence[Sequence[tuple[str, str]]]
+
+
+def _bound(neighbour: tuple[str, str] | None) -> bool:
+    """Whether a neighbouring word could be part of one name with the word beside it."""
+    return neighbour is not None and len(neighbour[0]) == 1 and neighbour[1] in _BOUND_POS
+
+
+def _latin_neighbours(word: str, texts: Sequence[str]) -> tuple[set[str], set[str]]:
+    """The Latin words right before and after each occurrence of a Latin word (``""``: none)."""
+    pattern = re.compile(
+        rf"(?:([A-Za-z][A-Za-z0-9&.\-]*)\s+)?(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])"
+        rf"(?:\s+([A-Za-z][A-Za-z0-9&.\-]*))?"
+    )
+    before: set[str] = set()
+    after: set[str] = set()
+    for text in texts:
+        for match in pattern.finditer(text):
+            before.add(match.group(1) or "")
+            after.add(match.group(2) or "")
+    return before, after
 
 
 def analyse(
-    title: str, text: str, stopwords: frozenset[str], words: frozenset[str] = frozenset()
+    title: Blocks,
+    body: Sequence[Blocks],
+    stopwords: frozenset[str],
+    texts: Sequence[str] = (),
+    common: Callable[[str], bool] = lambda word: False,
 ) -> list[Entry]:
-    """The candidate words of one (folded) document; independent of the other documents."""
-    prepare(words)
-    segmenter = _segmenters[words]
-    counts: dict[str, list[Any]] = {}
+    """The candidate words of one document (its segmented title, and the blocks of each sentence
+    of its body): proper names, not ``common`` words, not fragments of a longer name. ``texts``
+    (the title and the sentences) tell the Latin words next to a Latin word."""
+    counts: dict[str, list[Any]] = {}  # word: [title, body, spread, last sentence, left, right]
     verdicts: dict[str, bool] = {}  # is_candidate of each word met
-    # Only blocks of Han characters, letters and digits: the rest is never a name or a noun.
-    for part, pairs in ((1, segmenter.words(title)), (2, segmenter.words(text))):
-        for word, pos in pairs:
-            if pos not in WANTED_POS:
-                continue
-            word = word.strip()
-            candidate = verdicts.get(word)
-            if candidate is None:
-                candidate = verdicts[word] = bool(word) and is_candidate(word, stopwords)
-            if candidate:
-                entry = counts.setdefault(word, [word, 0, 0, False])
-                entry[part] += 1
-                entry[3] = entry[3] or pos in PROPER_POS
-    return [tuple(e) for e in sorted(counts.values())]  # type: ignore[misc]
+    for number, blocks in enumerate([title, *body]):
+        for block in blocks:
+            for position, (word, pos) in enumerate(block):
+                if pos not in PROPER_POS:
+                    continue
+                candidate = verdicts.get(word)
+                if candidate is None:
+                    candidate = verdicts[word] = is_candidate(word, stopwords) and not common(word)
+                if not candidate:
+                    continue
+                entry = counts.get(word)
+                if entry is None:
+                    entry = counts[word] = [0, 0, 0, -1, set(), set()]
+                if number == 0:
+                    entry[0] += 1
+                else:
+                    entry[1] += 1
+                    if entry[3] != number:
+                        entry[2] += 1
+                        entry[3] = number
+                left = block[position - 1] if position else None
+                right = block[position + 1] if position + 1 < len(block) else None
+                entry[4].add(left if _bound(left) else None)
+                entry[5].add(right if _bound(right) else None)
+    result = []
+    for word, (in_title, in_body, spread, _, left, right) in sorted(counts.items()):
+        fragment = (len(left) == 1 and None not in left) or (len(right) == 1 and None not in right)
+        latin = not _HAN.search(word)
+        if latin and word.lower() == word:  # a lower-case Latin word is not a name (list, wet)
+            continue
+        if latin and not fragment and texts and (in_title or in_body >= KEYWORD_COUNT):
+            before, after = _latin_neighbours(word, texts)
+            fragment = (len(before) == 1 and before != {""}) or (len(after) == 1 and after != {""})
+        result.append((word, in_title, in_body, spread, fragment))
+    return result
 
 
 # What ranking needs of one document, in flat tuples of strings, numbers and booleans (cached
 # with marshal: few objects to load):
 # - the key (case-folded word) of every candidate word, for the archive's document frequencies;
 # - key, spelling, mentions of each word with Latin letters, to show the usual spelling;
-# - the words that can be keywords (in the title or twice in the body): their keys, their
-#   weights (title count × TITLE_WEIGHT + body count), and proper?, body count, in title? of each.
+# - the words that can be keywords (:func:`matters`): their keys, their weights (title count ×
+#   TITLE_WEIGHT + body count), and body count, in title? of each.
 Summary = tuple[
     tuple[str, ...],
     tuple[str | int, ...],
@@ -263,31 +343,42 @@ Summary = tuple[
 ]
 
 
-def summarise(entries: Sequence[Entry]) -> Summary:
-    """A document's entries reduced to what :func:`rank` needs (words merged without case)."""
+def matters(in_title: int, count: int, spread: int, sentences: int) -> bool:
+    """Whether a name is a topic of its article: in the title, or mentioned at least
+    :data:`KEYWORD_COUNT` times in :data:`KEYWORD_SPREAD` sentences or more, and in
+    :data:`KEYWORD_SHARE` of its ``sentences``."""
+    return in_title > 0 or (
+        count >= KEYWORD_COUNT and spread >= KEYWORD_SPREAD and spread >= KEYWORD_SHARE * sentences
+    )
+
+
+def summarise(entries: Sequence[Entry], sentences: int = 0) -> Summary:
+    """A document's entries reduced to what :func:`rank` needs (words merged without case);
+    ``sentences``: how many sentences its body has."""
     merged: dict[str, list[Any]] = {}
     spellings: list[str | int] = []
-    for word, in_title, in_body, proper in entries:
+    for word, in_title, in_body, spread, fragment in entries:
         key = word.casefold()
         if word.lower() != word.upper():  # has letters with case: spellings may differ
             spellings += (key, word, in_title + in_body)
-        entry = merged.setdefault(key, [0, 0, False])
+        entry = merged.setdefault(key, [0, 0, 0, False])
         entry[0] += in_title
         entry[1] += in_body
-        entry[2] = entry[2] or proper
+        entry[2] += spread
+        entry[3] = entry[3] or fragment
     keys: list[str] = []
     weights: list[int] = []
     details: list[bool | int] = []
-    for key, (in_title, count, proper) in merged.items():
-        if in_title or count >= 2:
+    for key, (in_title, count, spread, fragment) in merged.items():
+        if not fragment and matters(in_title, count, spread, sentences):
             keys.append(key)
             weights.append(TITLE_WEIGHT * in_title + count)
-            details += (proper, count, in_title > 0)
+            details += (count, in_title > 0)
     return tuple(merged), tuple(spellings), tuple(keys), tuple(weights), tuple(details)
 
 
-# A ranked keyword as :func:`ranked` gives it: (-score, spelling, proper?, body count, in title?).
-Ranked = tuple[float, str, bool, int, bool]
+# A ranked keyword as :func:`ranked` gives it: (-score, spelling, body count, in title?).
+Ranked = tuple[float, str, int, bool]
 
 
 def ranked(summaries: Sequence[Summary], top: int = 12) -> list[list[Ranked]]:
@@ -318,7 +409,7 @@ def ranked(summaries: Sequence[Summary], top: int = 12) -> list[list[Ranked]]:
             )
         )
         del scored[top:]
-        results.append([(s, w, *details[3 * i : 3 * i + 3]) for s, w, i in scored])
+        results.append([(s, w, *details[2 * i : 2 * i + 2]) for s, w, i in scored])
     return results  # type: ignore[return-value]
 
 
@@ -326,10 +417,20 @@ def rank(summaries: Sequence[Summary], top: int = 12) -> list[list[Keyword]]:
     """The best ``top`` keywords of each summarised document, best first.
 
     Score: (title count × 3 + body count) × IDF, the IDF over these documents. A word counts
-    only when it is in the title or at least twice in the body. Latin words are compared without
-    case and shown in their most common spelling.
+    only when it :func:`matters`. Latin words are compared without case and shown in their most
+    common spelling.
     """
-    return [[Keyword(w, -s, p, c, t) for s, w, p, c, t in doc] for doc in ranked(summaries, top)]
+    return [[Keyword(w, -s, c, t) for s, w, c, t in doc] for doc in ranked(summaries, top)]
+
+
+def analyse_text(
+    title: str, text: str, stopwords: frozenset[str], words: frozenset[str] = frozenset()
+) -> list[Entry]:
+    """:func:`analyse` of a (folded) title and body text, segmented here."""
+    cut = segmenter(words)
+    parts = sentences(text)
+    blocks = [cut.blocks(p) for p in parts]
+    return analyse(cut.blocks(title), blocks, stopwords, [title, *parts], cut.is_common)
 
 
 def extract(
@@ -340,4 +441,7 @@ def extract(
 ) -> list[list[Keyword]]:
     """The best ``top`` keywords of each ``(title, text)`` document (both folded), best first,
     as :func:`rank` scores them; ``words`` (curated aliases) are kept whole."""
-    return rank([summarise(analyse(t, x, stopwords, words)) for t, x in documents], top)
+    return rank(
+        [summarise(analyse_text(t, x, stopwords, words), len(sentences(x))) for t, x in documents],
+        top,
+    )

@@ -1,4 +1,5 @@
-"""``newsarchive tags``: the tag table for review, or every article's tags as JSON."""
+"""``newsarchive tags``: the tag table for review (the one-article tag pages listed apart), or
+every article's tags as JSON."""
 
 from __future__ import annotations
 
@@ -45,6 +46,15 @@ def tag_table(results: Sequence[TagResult], examples: int = EXAMPLES) -> list[st
     return [f"{tag}\t{len(titles[tag])}\t" + " | ".join(titles[tag][:examples]) for tag in ordered]
 
 
+def lone_tags(results: Sequence[TagResult]) -> list[tuple[str, str]]:
+    """(tag, title of its one article) of each tag only one article has, by tag."""
+    titles: dict[str, list[str]] = defaultdict(list)
+    for result in results:
+        for tag in result.tags:
+            titles[tag].append(result.title)
+    return sorted((tag, found[0]) for tag, found in titles.items() if len(found) == 1)
+
+
 def tag_json(results: Sequence[TagResult]) -> list[dict[str, object]]:
     """Every article's source URL, title and tags."""
     return [{"source_url": r.url, "title": r.title, "tags": list(r.tags)} for r in results]
@@ -76,6 +86,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         for line in tag_table(results):
             print(line)
+        lone = lone_tags(results)
+        if lone:
+            print(f"Tag pages with one article ({len(lone)}), worth reviewing:")
+            for tag, title in lone:
+                print(f"  {tag}: {title}")
         print(measures.summary())
         for url, count in measures.out_of_range:
             print(f"  {count} tags: {url}")
