@@ -8,23 +8,21 @@ from __future__ import annotations
 
 
 def register() -> None:
-    """Pelican plugin entry point."""
+    """Pelican plugin entry point: connect every room's signals."""
+    from .images import glue as images
     from .reader import register as register_reader
+    from .report import glue as report
+    from .search import glue as search
     from .site import register as register_site
+    from .sources.glue import register as register_sources
     from .tags.glue import register as register_tags
 
     register_reader()
     register_site()
     register_tags()
-
-    from .search.glue import register as register_search
-
-    register_search()
-
-    from .images.glue import register as register_images
-
-    register_images()
-
-    from .sources.glue import register as register_sources
-
+    search.register()
+    images.register()
     register_sources()
+    # Pelican calls a signal's handlers in no set order: the plugin's one ``finalized`` handler
+    # runs these in order, then prints the report and sets the exit status.
+    report.register(finishing=[search.write_search_index, images.report])

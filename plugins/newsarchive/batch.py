@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from . import cachefile
 from .convert.errors import ArchiveError, Problem
 from .convert.header import looks_archived
 from .convert.pipeline import Article, Settings, convert_bytes
@@ -50,10 +51,7 @@ def _convert(item: tuple[bytes, str, Settings, Path | None]) -> Result:
 
 
 def _store(cached: Path, article: Article) -> None:
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(article.to_cache(), "utf-8")
-    tmp.replace(cached)
+    cachefile.write(cached, article.to_cache().encode("utf-8"))
 
 
 class Converter:
@@ -68,7 +66,7 @@ class Converter:
         self.settings = settings or Settings()
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.workers = workers or os.cpu_count() or 1
-        self._fingerprint = self.settings.fingerprint().encode("utf-8")
+        self._fingerprint = f"{cachefile.FORMAT}\0{self.settings.fingerprint()}".encode()
         self._used: set[Path] = set()  # cache entries read or written by this converter
 
     def _key(self, data: bytes) -> str:
@@ -78,11 +76,14 @@ class Converter:
         return self.cache_dir / key[:2] / f"{key}.json" if self.cache_dir else None
 
     def _load(self, key: str, path: str) -> Article | None:
+        """The cached conversion, or None: missing, or damaged (reported, then redone)."""
         cached = self._cache_path(key)
-        if cached is None or not cached.exists():
+        if cached is None:
             return None
-        article = Article.from_cache(cached.read_text("utf-8"))
-        article.path = path
+        redo = f"converting {os.path.relpath(path)} again"
+        article = cachefile.load(cached, lambda data: Article.from_cache(data.decode()), redo)
+        if article is not None:
+            article.path = path
         return article
 
     def convert_many(self, paths: Iterable[str | Path]) -> dict[str, Result]:
@@ -114,12 +115,13 @@ class Converter:
     def prune(self) -> int:
         """Delete the cache entries this converter has not used; return how many went.
 
-        Called after a whole build: what is left behind by edited files, an older converter
-        or other settings would otherwise grow the cache (and CI's copy of it) forever.
+        Called after a whole build: what is left behind by edited files, an older converter or
+        cache format, other settings or a killed build's temporary files would otherwise grow
+        the cache (and CI's copy of it) forever.
         """
         if not self.cache_dir or not self.cache_dir.is_dir():
             return 0
-        stale = [f for f in self.cache_dir.glob("*/*.json") if f not in self._used]
+        stale = [f for f in self.cache_dir.glob("*/*") if f not in self._used]
         for entry in stale:
             entry.unlink(missing_ok=True)
         for folder in {entry.parent for entry in stale}:

@@ -1,4 +1,4 @@
-"""Pelican glue: readers that recognise archived files by content, and the build report."""
+"""Pelican glue: readers that recognise archived files by content; failing on bad files."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from .contrib.check import is_pelican_document, unrecognised
 from .convert.errors import Problem
 from .convert.pipeline import Article, Settings
 from .convert.publishers import PublisherTable
+from .report.errors import one_line
 
 
 @dataclass
@@ -130,6 +131,7 @@ def install_readers(readers: Any) -> None:
         readers.reader_classes[ext] = ArchivedHTMLReader
 
 
+@one_line("converting the archived files")
 def preconvert(generator: Any) -> None:
     """Convert every archived article file up front, in parallel, before Pelican reads them one by one."""
     build = current_build()
@@ -165,30 +167,8 @@ def check_problems(generator: Any) -> None:
     }
 
 
-def count_written(path: str, context: Any = None) -> None:
-    build = current_build()
-    relative = os.path.normpath(os.path.relpath(path, build.output_path))
-    if relative in build.article_outputs:
-        build.written.add(relative)
-
-
-def report(pelican: Any) -> None:
-    build = current_build()
-    read = len(build.results)
-    skipped = len(build.problems)
-    line = f"newsarchive: {read} archived files read, {len(build.written)} articles written"
-    if skipped:
-        line += f", {skipped} skipped (invalid)"
-    print(line, file=sys.stderr)
-    pruned = build.converter.prune()
-    if pruned:
-        print(f"newsarchive: {pruned} unused cache entries removed", file=sys.stderr)
-
-
 def register() -> None:
     signals.initialized.connect(start_build)
     signals.readers_init.connect(install_readers)
     signals.article_generator_init.connect(preconvert)
     signals.article_generator_finalized.connect(check_problems)
-    signals.content_written.connect(count_written)
-    signals.finalized.connect(report)

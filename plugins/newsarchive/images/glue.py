@@ -5,7 +5,8 @@
   Pelican then copies exactly the linked files into ``output/images/`` and writes relative URLs
   on pages (``../images/<file>``) and absolute ones in feeds; nothing else of ``content/images``
   is published;
-- ``finalized``: print how many images are local, remote, or left out.
+- ``finalized`` (called by :mod:`..report.glue`, before the report): print how many images are
+  local, remote, or left out.
 """
 
 from __future__ import annotations
@@ -94,4 +95,3 @@ def register() -> None:
     """Connect the image glue to Pelican's signals."""
     signals.initialized.connect(start)
     signals.content_object_init.connect(rewrite_content)
-    signals.finalized.connect(report)

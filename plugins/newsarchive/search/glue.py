@@ -5,7 +5,8 @@
 - ``all_generators_finalized``: start writing the index (:func:`.writer.write_index`) and
   copying lunr.min.js from ``node_modules`` (npm) into ``output/search/`` — in a forked
   process, so that it runs on another core while Pelican writes the pages;
-- ``finalized``: wait for it, log its figures (or fail the build with its error).
+- ``finalized`` (called by :mod:`..report.glue`, before the report): wait for it, log its
+  figures, or print its error in one line (which fails the build).
 
 Where ``fork`` is not available the index is written in the build's own process at ``finalized``.
 
@@ -30,6 +31,8 @@ from typing import Any
 
 from pelican import signals
 
+from .. import cachefile
+from ..report import errors
 from .text import html_to_text
 from .writer import TAG_URL, IndexStats, SearchDoc, write_index
 
@@ -44,10 +47,13 @@ def _enabled(settings: dict[str, Any]) -> bool:
 
 
 def add_search_page(pelican: Any) -> None:
-    """Render ``search.html`` as a direct template when the theme provides it."""
+    """Render ``search.html`` as a direct template when the theme provides it; stop the build
+    at once when lunr.min.js is missing (the search page could not work)."""
     settings = pelican.settings
     if not _enabled(settings):
         return
+    if lunr_js(settings) is None:
+        raise SystemExit(f"newsarchive search: error: {LUNR_MISSING}")
     if (Path(settings["THEME"]) / "templates" / "search.html").is_file():
         templates = list(settings.get("DIRECT_TEMPLATES", []))
         if "search" not in templates:
@@ -81,6 +87,12 @@ def search_doc(article: Any) -> SearchDoc:
     )
 
 
+LUNR_MISSING = (
+    "node_modules/lunr/lunr.min.js not found (run npm ci, set NEWSARCHIVE_LUNR_JS to its path, "
+    "or NEWSARCHIVE_SEARCH = False to build without search)"
+)
+
+
 def lunr_js(settings: dict[str, Any]) -> Path | None:
     """Where lunr.min.js (npm package lunr) is."""
     configured = settings.get("NEWSARCHIVE_LUNR_JS")
@@ -112,22 +124,68 @@ def write_index_cached(
     """:func:`.writer.write_index`, reusing the index of the last build when nothing changed.
 
     The last index is kept under ``cache/<key>/`` (one at a time) and hard-linked (or copied)
-    into ``out``; a rebuild with no changes writes no index at all.
+    into ``out``; a rebuild with no changes writes no index at all. ``cache/<key>.json``, written
+    last, lists every file's size and SHA-256: a kept index is used only when it is whole.
     """
     if cache is None:
         return write_index(docs, out, tag_url=tag_url)
     key = index_key(docs, tag_url)
     kept = cache / key
-    stats_file = kept.with_suffix(".json")
-    if kept.is_dir() and stats_file.is_file():
+    manifest = kept.with_suffix(".json")
+    stats = _whole_index(kept, manifest)
+    if stats is not None:
         shutil.copytree(kept, out, copy_function=_link_or_copy)
-        return IndexStats(**json.loads(stats_file.read_text("utf-8")))
+        return stats
     stats = write_index(docs, out, tag_url=tag_url)
     if cache.exists():
         shutil.rmtree(cache)
     cache.mkdir(parents=True)
     shutil.copytree(out, kept, copy_function=_link_or_copy)
-    stats_file.write_text(json.dumps(dataclasses.asdict(stats)), "utf-8")
+    listing = {"stats": dataclasses.asdict(stats), "files": _file_digests(kept)}
+    cachefile.write(manifest, json.dumps(listing, sort_keys=True).encode("utf-8"))
+    return stats
+
+
+def _file_digests(folder: Path) -> dict[str, list[Any]]:
+    """Each file under ``folder`` (relative POSIX path) → [size, SHA-256]."""
+    files = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        files[path.relative_to(folder).as_posix()] = [len(data), hashlib.sha256(data).hexdigest()]
+    return files
+
+
+def _whole_index(kept: Path, manifest: Path) -> IndexStats | None:
+    """The figures of the index kept in ``kept`` if every file of it is whole; else None (with
+    one warning line naming what is damaged)."""
+    redo = "writing the search index again"
+    listing = cachefile.load(manifest, json.loads, redo)
+    if listing is None:
+        if kept.is_dir() and not manifest.exists():  # a build stopped while keeping it
+            cachefile.warn(kept, "incomplete: no list of its files", redo)
+        return None
+    try:
+        stats, expected = IndexStats(**listing["stats"]), listing["files"]
+    except (KeyError, TypeError) as exc:
+        cachefile.warn(manifest, f"unreadable: {type(exc).__name__}: {exc}", redo)
+        return None
+    found = _file_digests(kept) if kept.is_dir() else {}
+    for name in sorted(expected.keys() | found.keys()):
+        size, digest = expected.get(name, (None, None))
+        if name not in found:
+            reason = "missing"
+        elif size is None:
+            reason = "not part of the index"
+        elif found[name][0] == 0 and size:
+            reason = "empty"
+        elif found[name][0] < size:
+            reason = f"truncated: {found[name][0]} of {size} bytes"
+        elif found[name] != [size, digest]:
+            reason = "altered: its checksum does not match"
+        else:
+            continue
+        cachefile.warn(kept / name, reason, redo)
+        return None
     return stats
 
 
@@ -156,9 +214,8 @@ def write_search_files(
     )
     lunr = lunr_js(settings)
     if lunr is None:
-        log.error("newsarchive search: node_modules/lunr/lunr.min.js not found (run npm ci)")
-    else:
-        shutil.copyfile(lunr, out / "lunr.min.js")
+        raise FileNotFoundError(LUNR_MISSING)
+    shutil.copyfile(lunr, out / "lunr.min.js")
     return stats
 
 
@@ -181,10 +238,12 @@ class _Job:
         except EOFError:  # it died without a word
             self._process.join()
             status, seconds = "error", 0.0
-            value = f"the process writing it died (exit code {self._process.exitcode})"
+            value = (f"the process writing it died (exit code {self._process.exitcode})", "")
         self._process.join()
         if status != "ok":
-            raise RuntimeError(f"newsarchive search: the index could not be written: {value}")
+            message, where = value
+            log.debug("the search index job failed:\n%s", where)  # shown with pelican --debug
+            raise RuntimeError(f"the index could not be written: {message}")
         return IndexStats(**value), seconds
 
 
@@ -194,7 +253,7 @@ def _run_job(send: Any, articles: list[Any], settings: dict[str, Any], output_pa
         stats = dataclasses.asdict(write_search_files(articles, settings, output_path))
         send.send(("ok", stats, time.perf_counter() - start))
     except BaseException as exc:  # reported by the build's own process
-        send.send(("error", f"{exc!r}\n{traceback.format_exc()}", 0.0))
+        send.send(("error", (f"{type(exc).__name__}: {exc}", traceback.format_exc()), 0.0))
 
 
 _jobs: dict[int, _Job] = {}
@@ -216,13 +275,23 @@ def write_search_index(pelican: Any) -> None:
     settings = pelican.settings
     job = _jobs.pop(id(settings), None)
     if job is not None:
-        stats, seconds = job.result()
+        try:
+            stats, seconds = job.result()
+        except RuntimeError as exc:
+            errors.error(f"newsarchive search: error: {exc}")
+            return
     else:
         articles = _articles.pop(id(settings), None)
         if not _enabled(settings) or articles is None:
             return
         start = time.perf_counter()
-        stats = write_search_files(articles, settings, pelican.output_path)
+        try:
+            stats = write_search_files(articles, settings, pelican.output_path)
+        except Exception as exc:
+            log.debug("the search index failed", exc_info=True)
+            message = f"the index could not be written: {type(exc).__name__}: {exc}"
+            errors.error(f"newsarchive search: error: {message}")
+            return
         seconds = time.perf_counter() - start
     log.info(
         "newsarchive search: %d articles, %d terms in %d shards, %d files, %.1f MB in %.1f s",
@@ -235,4 +304,3 @@ def register() -> None:
     signals.initialized.connect(add_search_page)
     signals.article_generator_finalized.connect(remember_articles)
     signals.all_generators_finalized.connect(start_search_index)
-    signals.finalized.connect(write_search_index)

@@ -15,6 +15,7 @@ from pelican.urlwrappers import Tag
 
 from ..convert.errors import Problem
 from ..reader import current_build
+from ..report.errors import one_line
 from .assign import TagResult, assign_tags
 from .config import load_config
 from .folding import display
@@ -72,6 +73,7 @@ def page_tags(
     return [[tags[name] for name in names] for names in named]
 
 
+@one_line("tagging the articles")
 def tag_articles(generator: Any) -> None:
     """Compute the tags of all archived articles together and set ``article.tags``."""
     settings = generator.settings

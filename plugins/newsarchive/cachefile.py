@@ -1,0 +1,101 @@
+"""Cache files that prove they are whole: a header with length and SHA-256, written atomically.
+
+Every cache of the build (converted articles, the search index, tag analyses and slugs) goes
+through here. A file that is missing is a plain miss; one that is empty, truncated, altered or not
+a cache file at all is a miss too, reported in one warning line naming it; nothing read from a
+cache is used unless its checksum matches. Writes go to a temporary file in the same folder that
+replaces the entry in one step, so a killed build leaves either the old entry or the new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+# Part of every cache key and entry: a new format makes the old entries misses, not damage.
+FORMAT = "newsarchive-cache-1"
+_MAGIC = FORMAT.encode("ascii")
+T = TypeVar("T")
+
+
+class DamagedEntry(ValueError):
+    """A cache file that is not whole; the message says how (empty, truncated, altered…)."""
+
+
+def seal(payload: bytes) -> bytes:
+    """``payload`` behind a header line giving the format, its length and its SHA-256."""
+    return header(payload) + payload
+
+
+def header(payload: bytes) -> bytes:
+    """The header line that :func:`seal` puts before ``payload``."""
+    digest = hashlib.sha256(payload).hexdigest()
+    return b"%s %d %s\n" % (_MAGIC, len(payload), digest.encode("ascii"))
+
+
+def unseal(data: bytes) -> bytes:
+    """The payload of sealed ``data``; raises :class:`DamagedEntry` saying what is wrong."""
+    if not data:
+        raise DamagedEntry("empty")
+    end = data.find(b"\n", 0, 200)
+    parts = data[:end].split(b" ") if end > 0 else []
+    if len(parts) != 3 or parts[0] != _MAGIC or not parts[1].isdigit() or len(parts[2]) != 64:
+        raise DamagedEntry("not a newsarchive cache file")
+    length, payload = int(parts[1]), data[end + 1 :]
+    if len(payload) < length:
+        raise DamagedEntry(f"truncated: {len(payload)} of {length} bytes")
+    if len(payload) > length or hashlib.sha256(payload).hexdigest().encode() != parts[2]:
+        raise DamagedEntry("altered: its checksum does not match")
+    return payload
+
+
+def write(path: str | Path, payload: bytes) -> None:
+    """Store ``payload`` sealed at ``path``, atomically (temporary file, then one rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(header(payload))
+        handle.write(payload)
+    os.replace(tmp, path)
+
+
+def read(path: str | Path) -> bytes | None:
+    """The payload stored at ``path``, None when there is none; raises :class:`DamagedEntry`."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise DamagedEntry(f"unreadable: {exc.strerror}") from None
+    return unseal(data)
+
+
+def load(path: str | Path, decode: Callable[[bytes], T], redo: str) -> T | None:
+    """``decode`` of the payload at ``path``; None when it is missing, or damaged — then with one
+    warning line naming the file and ending in ``redo`` (what the build does instead)."""
+    try:
+        payload = read(path)
+        return None if payload is None else decode(payload)
+    except DamagedEntry as exc:
+        warn(path, str(exc), redo)
+    except Exception as exc:  # whole, but not what this version expects: a miss all the same
+        warn(path, f"unreadable: {type(exc).__name__}: {exc}", redo)
+    return None
+
+
+def warn(path: str | Path, reason: str, redo: str) -> None:
+    """Print the one line that reports a damaged cache entry."""
+    print(
+        f"newsarchive: warning: damaged cache entry {_shown(path)} ({reason}); {redo}",
+        file=sys.stderr,
+    )
+
+
+def _shown(path: str | Path) -> str:
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
