@@ -430,13 +430,14 @@ def test_tags_whose_slugs_coincide_get_distinct_ones():
 def test_word_analyses_are_cached_and_reused(tmp_path, monkeypatch):
     import marshal
 
+    from newsarchive import cachefile
     from newsarchive.tags import keywords
 
     records = corpus()
     fresh = tags_by_url(records)
     assert {r.url: r.tags for r in assign_tags(records, CONFIG, cache_dir=tmp_path)} == fresh
     (stored,) = tmp_path.glob("analyses-*.marshal")
-    assert len(marshal.loads(stored.read_bytes())) == len(records)
+    assert len(marshal.loads(cachefile.read(stored))) == len(records)
 
     def fail(*args):
         raise AssertionError("analysed again")

@@ -21,6 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from .. import cachefile
 from . import keywords
 from .config import TagConfig
 from .folding import fold
@@ -118,22 +119,17 @@ def digest(title: str, record: TagRecord) -> bytes:
 
 
 def _load(path: Path) -> Any:
-    """A marshal file's value, or None when it is missing or unreadable."""
-    try:
-        with paused_gc():  # a million small tuples: no use looking for cycles among them
-            return marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
+    """A marshal file's value, or None when it is missing or damaged (reported: recomputed)."""
+    with paused_gc():  # a million small tuples: no use looking for cycles among them
+        return cachefile.load(path, marshal.loads, "recomputing it")
 
 
 def _store(path: Path, value: Any) -> None:
-    """Write a marshal file atomically and drop the other configurations' files of its kind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(marshal.dumps(value))
-    tmp.replace(path)
+    """Write a marshal file atomically and drop the other configurations' files of its kind
+    (and what a killed build left of them)."""
+    cachefile.write(path, marshal.dumps(value))
     kind = path.name.split("-", 1)[0]
-    for other in path.parent.glob(f"{kind}-*.marshal"):
+    for other in path.parent.glob(f"{kind}-*"):
         if other != path:
             other.unlink(missing_ok=True)
 
@@ -146,6 +142,7 @@ class AnalysisCache:
         self.directory = Path(directory)
         setup = "\0".join(
             [
+                cachefile.FORMAT,
                 _code(*_ANALYSIS_CODE),
                 keywords.jieba_version(),
                 version("opencc"),
@@ -154,7 +151,7 @@ class AnalysisCache:
         )
         self.fingerprint = hashlib.sha256(setup.encode("utf-8")).hexdigest()
         self.path = self.directory / f"analyses-{self.fingerprint[:24]}.marshal"
-        self.tags_path = self.directory / "tags-last.marshal"
+        self.tags_path = self.directory / f"tags-{self.fingerprint[:24]}.marshal"
 
     def load(self) -> dict[bytes, Analysis]:
         """The stored analyses (none when the file is missing or unreadable)."""
@@ -175,7 +172,9 @@ class AnalysisCache:
         time), or from jieba, keeping its dictionary for the next time."""
         if keywords.is_prepared(words):
             return
-        setup = "\0".join([_code("keywords"), keywords.jieba_version(), *sorted(words)])
+        setup = "\0".join(
+            [cachefile.FORMAT, _code("keywords"), keywords.jieba_version(), *sorted(words)]
+        )
         name = hashlib.sha256(setup.encode("utf-8")).hexdigest()[:24]
         path = self.directory / f"dictionary-{name}.marshal"
         dictionary = _load(path)

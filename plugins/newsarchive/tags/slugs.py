@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+
+from .. import cachefile
 
 
 def _suffix(name: str) -> str:
@@ -43,13 +44,10 @@ def cached_slugs(
     path = None
     known: dict[str, str] = {}
     if directory:
-        fingerprint = hashlib.sha256(setup.encode("utf-8")).hexdigest()[:24]
+        fingerprint = hashlib.sha256(f"{cachefile.FORMAT}\0{setup}".encode()).hexdigest()[:24]
         path = Path(directory) / f"slugs-{fingerprint}.marshal"
-        try:
-            loaded = marshal.loads(path.read_bytes())
-            known = loaded if isinstance(loaded, dict) else {}
-        except (OSError, EOFError, ValueError, TypeError):
-            known = {}
+        loaded = cachefile.load(path, marshal.loads, "slugifying the tags again")
+        known = loaded if isinstance(loaded, dict) else {}
     missing = [name for name in names if name not in known]
     if not missing:
         return {name: known[name] for name in names}
@@ -57,11 +55,8 @@ def cached_slugs(
     slugs = {name: known[name] for name in names}
     if path is not None:
         keep = known if len(known) <= 2 * len(slugs) else slugs
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(keep))
-        tmp.replace(path)
-        for other in path.parent.glob("slugs-*.marshal"):
+        cachefile.write(path, marshal.dumps(keep))
+        for other in path.parent.glob("slugs-*"):
             if other != path:
                 other.unlink(missing_ok=True)
     return slugs
