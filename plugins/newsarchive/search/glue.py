@@ -53,7 +53,7 @@ def add_search_page(pelican: Any) -> None:
     if not _enabled(settings):
         return
     if lunr_js(settings) is None:
-        raise SystemExit(f"newsarchive search: error: {LUNR_MISSING}")
+        raise SystemExit(f"newsarchive search: error: {lunr_missing(settings)}")
     if (Path(settings["THEME"]) / "templates" / "search.html").is_file():
         templates = list(settings.get("DIRECT_TEMPLATES", []))
         if "search" not in templates:
@@ -87,18 +87,27 @@ def search_doc(article: Any) -> SearchDoc:
     )
 
 
-LUNR_MISSING = (
-    "node_modules/lunr/lunr.min.js not found (run npm ci, set NEWSARCHIVE_LUNR_JS to its path, "
-    "or NEWSARCHIVE_SEARCH = False to build without search)"
-)
-
-
 def lunr_js(settings: dict[str, Any]) -> Path | None:
-    """Where lunr.min.js (npm package lunr) is."""
+    """Where lunr.min.js (npm package lunr) is: ``NEWSARCHIVE_LUNR_JS`` when set, else in
+    ``node_modules``."""
     configured = settings.get("NEWSARCHIVE_LUNR_JS")
     candidates = [Path(configured)] if configured else []
-    candidates += [ROOT / "node_modules/lunr/lunr.min.js", Path("node_modules/lunr/lunr.min.js")]
+    if not configured:
+        candidates += [
+            ROOT / "node_modules/lunr/lunr.min.js",
+            Path("node_modules/lunr/lunr.min.js"),
+        ]
     return next((p for p in candidates if p.is_file()), None)
+
+
+def lunr_missing(settings: dict[str, Any]) -> str:
+    """What to say when :func:`lunr_js` finds nothing."""
+    configured = settings.get("NEWSARCHIVE_LUNR_JS")
+    where = f"NEWSARCHIVE_LUNR_JS {configured}" if configured else "node_modules/lunr/lunr.min.js"
+    return (
+        f"{where} not found (run npm ci, set NEWSARCHIVE_LUNR_JS to lunr.min.js, or "
+        "NEWSARCHIVE_SEARCH = False to build without search)"
+    )
 
 
 def _code_version() -> str:
@@ -214,7 +223,7 @@ def write_search_files(
     )
     lunr = lunr_js(settings)
     if lunr is None:
-        raise FileNotFoundError(LUNR_MISSING)
+        raise FileNotFoundError(lunr_missing(settings))
     shutil.copyfile(lunr, out / "lunr.min.js")
     return stats
 

@@ -1,0 +1,193 @@
+"""The build tells the truth (real Pelican builds of a few sample articles): a build whose parts
+fail exits non-zero with one clear line and no traceback; damaged caches are reported, redone and
+change nothing in the output; a killed build followed by a rebuild gives the same site."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from browser_support import PELICAN, ROOT, build_site
+from newsarchive import cachefile
+
+FAILING_PLUGINS = ROOT / "tests" / "failing_plugins"
+
+
+def small_content(target: Path, publisher: str = "rfi") -> Path:
+    """A copy of one publisher's sample articles, with the pages and tag files."""
+    shutil.copytree(ROOT / "content" / "pages", target / "pages")
+    shutil.copytree(ROOT / "content" / "articles" / publisher, target / "articles" / publisher)
+    for name in ("tags.yml", "overrides.yml"):
+        shutil.copy(ROOT / "content" / name, target / name)
+    return target
+
+
+def with_plugin(name: str) -> tuple[str, str]:
+    """Settings that add the test plugin ``name`` (tests/failing_plugins/) after newsarchive."""
+    paths = [str(ROOT / "plugins"), str(FAILING_PLUGINS)]
+    return f"PLUGIN_PATHS={json.dumps(paths)}", f'PLUGINS=["newsarchive", "{name}"]'
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A clean cold build: (content, output, cache)."""
+    root = tmp_path_factory.mktemp("clean")
+    content, output, cache = small_content(root / "content"), root / "output", root / "cache"
+    result = build_site(content, output, cache=cache)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return content, output, cache
+
+
+def warm_copy(cache: Path, target: Path, *drop: str) -> Path:
+    """A copy of ``cache`` without the files matching the globs ``drop``."""
+    shutil.copytree(cache, target)
+    for pattern in drop:
+        for path in target.glob(pattern):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    return target
+
+
+def failed(result) -> str:
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    assert "Traceback" not in log, log
+    return log
+
+
+def test_a_missing_lunr_fails_at_once(tmp_path):
+    missing = tmp_path / "nowhere" / "node_modules" / "lunr" / "lunr.min.js"
+    result = build_site(
+        small_content(tmp_path / "content"),
+        tmp_path / "out",
+        f"NEWSARCHIVE_LUNR_JS={json.dumps(str(missing))}",
+    )
+    log = failed(result)
+    assert f"newsarchive search: error: NEWSARCHIVE_LUNR_JS {missing} not found (run npm ci" in log
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_a_failed_search_index_job_fails_the_build(tmp_path, clean):
+    content, _, cache = clean
+    warm = warm_copy(cache, tmp_path / "cache", "newsarchive-search")
+    result = build_site(content, tmp_path / "out", *with_plugin("break_search"), cache=warm)
+    log = failed(result)
+    assert (
+        "newsarchive search: error: the index could not be written: OSError: [Errno 28] "
+        "No space left on device (simulated by break_search)\n" in log
+    )
+    # The rest of the build is done and reported, then the verdict.
+    assert "articles written" in log
+    assert log.rstrip().endswith(
+        "newsarchive: error: the build failed: 1 error above; output/ is incomplete"
+    )
+
+
+def test_a_failed_tag_analysis_fails_the_build(tmp_path, clean):
+    content, _, cache = clean
+    warm = warm_copy(
+        cache, tmp_path / "cache", "newsarchive-tags/analyses-*", "newsarchive-tags/tags-*"
+    )
+    result = build_site(content, tmp_path / "out", *with_plugin("break_tags"), cache=warm)
+    log = failed(result)
+    assert (
+        "newsarchive: error: tagging the articles failed: ValueError: cannot analyse this "
+        "article (simulated by break_tags) (run pelican with --debug" in log
+    )
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_any_logged_error_fails_the_build(tmp_path, clean):
+    content, _, cache = clean
+    warm = warm_copy(cache, tmp_path / "cache")
+    result = build_site(content, tmp_path / "out", *with_plugin("log_error"), cache=warm)
+    log = failed(result)
+    assert "log_error: something went wrong (simulated)" in log
+    assert "newsarchive: error: the build failed: 1 error above" in log
+
+
+# --- caches -------------------------------------------------------------------------------
+
+
+def same_tree(a: Path, b: Path) -> list[str]:
+    """The files that differ between two output trees (missing on either side included)."""
+    files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    _, mismatch, errors = filecmp.cmpfiles(a, b, sorted(files_a & files_b), shallow=False)
+    return sorted((files_a ^ files_b) | set(mismatch) | set(errors))
+
+
+DAMAGE = {
+    "truncated": lambda data: data[: len(data) // 2],
+    "empty": lambda data: b"",
+    "garbage": lambda data: bytes(range(256)) * 3,
+}
+
+
+def damage(path: Path, kind: str) -> None:
+    """Damage a cache file in place of a new one (the old may be hard-linked into an output)."""
+    data = path.read_bytes()
+    path.unlink()
+    path.write_bytes(DAMAGE[kind](data))
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_damaged_caches_are_redone_and_the_output_is_the_same(tmp_path, clean, kind):
+    content, output, cache = clean
+    warm = warm_copy(cache, tmp_path / "cache")
+    entries = sorted((warm / "newsarchive").glob("*/*.json"))[:2]
+    (index,) = (p for p in (warm / "newsarchive-search").iterdir() if p.is_dir())
+    tags = sorted((warm / "newsarchive-tags").glob("*.marshal"))
+    assert {p.name.split("-")[0] for p in tags} == {"analyses", "dictionary", "slugs", "tags"}
+    damaged = [*entries, index / "meta.js", *tags]
+    for path in damaged:
+        damage(path, kind)
+
+    result = build_site(content, tmp_path / "out", cache=warm)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log
+    assert "Traceback" not in log and "CRITICAL" not in log
+    warnings = [line for line in log.splitlines() if "warning: damaged cache entry" in line]
+    assert len(warnings) == len(damaged), log
+    for path in damaged:
+        assert any(f" {path} (" in line for line in warnings), (path, warnings)
+    assert same_tree(output, tmp_path / "out") == []
+    # Healed: every damaged entry was written again, whole.
+    for path in damaged:
+        if path.name == "meta.js":
+            assert path.read_bytes() == (output / "search" / "meta.js").read_bytes()
+        else:
+            assert cachefile.read(path), path
+
+
+def test_a_killed_cold_build_then_a_rebuild_gives_the_same_site(tmp_path, clean):
+    content, output, _ = clean
+    cache = tmp_path / "cache"
+    command = [str(PELICAN), str(content), "-s", str(ROOT / "pelicanconf.py")]
+    command += ["-o", str(tmp_path / "killed"), "-e", f"CACHE_PATH={json.dumps(str(cache))}"]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list(cache.glob("newsarchive/*/*")) and time.monotonic() < deadline:
+            assert process.poll() is None, "the build ended before it could be killed"
+            time.sleep(0.01)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # the build and any worker it forked
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+    result = build_site(content, tmp_path / "out", cache=cache)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert same_tree(output, tmp_path / "out") == []
