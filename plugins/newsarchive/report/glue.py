@@ -18,7 +18,7 @@ from pelican import signals
 
 from ..reader import current_build
 from .errors import error_count, start_counting
-from .sections import DEFAULT_BUDGET, Report, bytes_by_section, section_globs
+from .sections import DEFAULT_BUDGET, Report, bytes_by_section, section_rules
 
 _pages = 0
 _finishing: Sequence[Callable[[Any], None]] = ()
@@ -62,7 +62,7 @@ def build_report(pelican: Any) -> Report:
         skipped=len(build.problems),
         pages=_pages,
         files=len(files),
-        sections=bytes_by_section(files, section_globs(settings)),
+        sections=bytes_by_section(files, section_rules(settings)),
         budget=int(budget) if budget else None,
     )
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -18,15 +17,23 @@ SECTIONS = ("articles", "listings", "feeds", "search", "images", "other")
 # GitHub Pages refuses a published site over 1 GB.
 DEFAULT_BUDGET = 1_000_000_000
 
-# The settings that say where each section's files are saved, first match wins.
+# The settings that say where each section's files are saved; tried in this order.
 _SAVE_AS = {
     "search": ("SEARCH_SAVE_AS",),
-    "feeds": tuple(
-        f"{kind}FEED_{form}"
-        for kind in ("", "ALL_", "CATEGORY_", "AUTHOR_", "TAG_", "TRANSLATION_")
-        for form in ("ATOM", "RSS")
+    "feeds": (
+        "FEED_ATOM",
+        "FEED_RSS",
+        "FEED_ALL_ATOM",
+        "FEED_ALL_RSS",
+        "CATEGORY_FEED_ATOM",
+        "CATEGORY_FEED_RSS",
+        "AUTHOR_FEED_ATOM",
+        "AUTHOR_FEED_RSS",
+        "TAG_FEED_ATOM",
+        "TAG_FEED_RSS",
+        "TRANSLATION_FEED_ATOM",
+        "TRANSLATION_FEED_RSS",
     ),
-    "articles": ("ARTICLE_SAVE_AS", "ARTICLE_LANG_SAVE_AS"),
     "listings": (
         "INDEX_SAVE_AS",
         "TAG_SAVE_AS",
@@ -40,17 +47,20 @@ _SAVE_AS = {
         "MONTH_ARCHIVE_SAVE_AS",
         "DAY_ARCHIVE_SAVE_AS",
     ),
+    "articles": ("ARTICLE_SAVE_AS", "ARTICLE_LANG_SAVE_AS"),
 }
 _FIELD = re.compile(r"\{[^}]*\}")
+_ANY = "\0"  # stands for a field's value (never part of a path) until the pattern is compiled
 
 
-def _glob(save_as: str) -> str:
-    """A ``*_SAVE_AS`` pattern as a glob: every ``{field}`` is ``*``."""
-    return _FIELD.sub("*", save_as).lstrip("/")
+def _compile(pattern: str) -> re.Pattern[str]:
+    """A save-as pattern with :data:`_ANY` for each field, as a regular expression: a field is
+    any run of characters but ``/``."""
+    return re.compile("[^/]*".join(map(re.escape, pattern.lstrip("/").split(_ANY))))
 
 
 def _paginated(pattern: str, pagination: Iterable[Any]) -> list[str]:
-    """``pattern`` and the globs of its further pages under ``PAGINATION_PATTERNS``."""
+    """``pattern`` and the patterns of its further pages under ``PAGINATION_PATTERNS``."""
     path = PurePosixPath(pattern)
     context = {
         "name": str(path.with_suffix("")),
@@ -58,21 +68,25 @@ def _paginated(pattern: str, pagination: Iterable[Any]) -> list[str]:
         "extension": path.suffix,
         "save_as": pattern,
         "url": pattern,
-        "number": "*",
+        "number": _ANY,
     }
-    globs = [pattern]
+    patterns = [pattern]
     for rule in pagination:
         try:
-            globs.append(str(rule[2]).format(**context).lstrip("/"))
+            patterns.append(str(rule[2]).format(**context))
         except (KeyError, IndexError, ValueError):  # a pattern of a form Pelican does not use
             continue
-    return globs
+    return patterns
 
 
-def section_globs(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(section, glob) in the order they are tried: from Pelican's ``*_SAVE_AS`` and feed
-    settings, ``search/`` and ``search.html``, and the images folder (``ARCHIVE_IMAGES_PATH``)."""
-    globs: list[tuple[str, str]] = [("search", "search/*")]
+Rules = list[tuple[str, re.Pattern[str]]]
+
+
+def section_rules(settings: Mapping[str, Any]) -> Rules:
+    """(section, path pattern) in the order they are tried: from Pelican's ``*_SAVE_AS`` and
+    feed settings, ``search/`` and ``search.html``, and the images folder
+    (``ARCHIVE_IMAGES_PATH``)."""
+    patterns: list[tuple[str, str]] = []
     pagination = settings.get("PAGINATION_PATTERNS") or ()
     for section, keys in _SAVE_AS.items():
         for key in keys:
@@ -81,29 +95,26 @@ def section_globs(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
                 value = "search.html"
             if not value or not isinstance(value, str):
                 continue
-            pattern = _glob(value)
-            paged = section == "listings"
-            globs += [
-                (section, g) for g in (_paginated(pattern, pagination) if paged else [pattern])
-            ]
+            pattern = _FIELD.sub(_ANY, value)
+            paged = _paginated(pattern, pagination) if section == "listings" else [pattern]
+            patterns += [(section, p) for p in paged]
     images = str(settings.get("ARCHIVE_IMAGES_PATH") or "images").strip("/")
-    globs.append(("images", f"{images}/*"))
-    return globs
+    rules = [("search", re.compile("search/.*"))]
+    rules += [(section, _compile(p)) for section, p in patterns]
+    rules.append(("images", re.compile(re.escape(images) + "/.*")))
+    return rules
 
 
-def section_of(path: str, globs: Iterable[tuple[str, str]]) -> str:
+def section_of(path: str, rules: Rules) -> str:
     """The section of one output file (a POSIX path relative to ``output/``)."""
-    return next((section for section, glob in globs if fnmatchcase(path, glob)), "other")
+    return next((section for section, rule in rules if rule.fullmatch(path)), "other")
 
 
-def bytes_by_section(
-    files: Iterable[tuple[str, int]], globs: Iterable[tuple[str, str]]
-) -> dict[str, int]:
+def bytes_by_section(files: Iterable[tuple[str, int]], rules: Rules) -> dict[str, int]:
     """Total size of the files (path, size) in each section, every section present."""
-    globs = list(globs)
     totals = dict.fromkeys(SECTIONS, 0)
     for path, size in files:
-        totals[section_of(path, globs)] += size
+        totals[section_of(path, rules)] += size
     return totals
 
 
