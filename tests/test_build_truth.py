@@ -103,6 +103,16 @@ def test_a_failed_tag_analysis_fails_the_build(tmp_path, clean):
     assert not (tmp_path / "out" / "index.html").exists()
 
 
+def test_a_damaged_image_manifest_fails_the_build_in_one_line(tmp_path, clean):
+    content = small_content(tmp_path / "content")
+    manifest = content / "images" / "manifest.json"
+    manifest.parent.mkdir()
+    manifest.write_text('{"images": {"https://x/a.jpg": ', "utf-8")  # cut short
+    log = failed(build_site(content, tmp_path / "out", cache=clean[2]))
+    assert f"newsarchive images: error: {manifest} is damaged (JSONDecodeError: " in log
+    assert "restore it (git checkout), or delete it and run: newsarchive images fetch" in log
+
+
 def test_any_logged_error_fails_the_build(tmp_path, clean):
     content, _, cache = clean
     warm = warm_copy(cache, tmp_path / "cache")

@@ -54,7 +54,15 @@ def start(pelican: Any) -> None:
     relative = str(settings.get("ARCHIVE_IMAGES_PATH", DEFAULT_PATH)).strip("/")
     local: dict[str, str] = {}
     if mode != "remote":
-        local = Manifest.load(images_directory(settings)).local_files()
+        directory = images_directory(settings)
+        try:
+            local = Manifest.load(directory).local_files()
+        except (ValueError, AttributeError, TypeError) as exc:  # not the JSON it writes
+            raise SystemExit(
+                f"newsarchive images: error: {directory / 'manifest.json'} is damaged "
+                f"({type(exc).__name__}: {exc}); restore it (git checkout), or delete it and "
+                "run: newsarchive images fetch"
+            ) from None
     _state = ImageState(mode, f"{{static}}/{relative}/", local)
 
 
