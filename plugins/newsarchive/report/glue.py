@@ -17,7 +17,7 @@ from typing import Any
 from pelican import signals
 
 from ..reader import current_build
-from .errors import error_count, start_counting
+from .errors import error_count, one_line, start_counting
 from .sections import DEFAULT_BUDGET, Report, bytes_by_section, section_rules
 
 _pages = 0
@@ -67,6 +67,7 @@ def build_report(pelican: Any) -> Report:
     )
 
 
+@one_line("finishing the build")
 def finish(pelican: Any) -> None:
     """End the build: finishing steps, the report, then exit non-zero if anything failed."""
     for step in _finishing:
