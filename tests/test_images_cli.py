@@ -69,6 +69,8 @@ def stored_urls(directory: Path) -> set[str]:
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
 def test_interrupted_run_is_resumed(content, server, capsys, stop):
     images = content / "images"
+    for n, url in enumerate(URLS[4:], start=4):  # still going when stopped, however loaded
+        server.routes[url.removeprefix("https://")] = Reply(body=make_image(n), delay=5.0)
     process = subprocess.Popen(
         [str(NEWSARCHIVE), *fetch_args(content, server)], stdout=subprocess.PIPE, text=True
     )
@@ -80,6 +82,8 @@ def test_interrupted_run_is_resumed(content, server, capsys, stop):
         time.sleep(0.02)
     process.send_signal(stop)
     out, _ = process.communicate(timeout=30)
+    for n, url in enumerate(URLS):  # the resumed run need not wait
+        server.routes[url.removeprefix("https://")] = Reply(body=make_image(n))
     if stop == signal.SIGINT:
         assert process.returncode == 130
         assert "interrupted: run again" in out
