@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .sanitize import url_scheme
-from .urls import repair_url
+from .urls import repair_url, split_url
 
 _LINK_SCHEMES = frozenset({None, "http", "https", "mailto", "tel"})
 
@@ -28,7 +28,8 @@ _LINK_SCHEMES = frozenset({None, "http", "https", "mailto", "tel"})
 
 def site_of(url: str) -> str:
     """The host of ``url`` without a leading ``www.`` (``''`` when there is none)."""
-    host = urlsplit(url).netloc.lower().split("@")[-1].split(":")[0]
+    parts = split_url(url)
+    host = (parts.netloc if parts else "").lower().split("@")[-1].split(":")[0]
     return host[4:] if host.startswith("www.") else host
 
 
@@ -182,6 +183,9 @@ def iframes_to_links(soup: BeautifulSoup, ctx: Context) -> None:
             frame.decompose()
             continue
         url = _player_url(repair_url(src, ctx.base_url))
+        if not url:  # a malformed address: nothing to link to
+            frame.decompose()
+            continue
         title = text_of(NavigableString(frame.get("title") or ""))
         label = (
             "视频"
@@ -196,7 +200,9 @@ def iframes_to_links(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 def _player_url(url: str) -> str:
-    parts = urlsplit(url)
+    parts = split_url(url)
+    if parts is None:
+        return ""
     youtube = re.match(r"^/embed/([\w-]{6,})", parts.path)
     if "youtube" in parts.netloc and youtube:
         return f"https://www.youtube.com/watch?v={youtube.group(1)}"
@@ -383,7 +389,11 @@ def repair_links(soup: BeautifulSoup, ctx: Context) -> None:
             continue
         if href.startswith("#") or href.lower().startswith(("mailto:", "tel:")):
             continue
-        a["href"] = repair_url(href, ctx.base_url)
+        repaired = repair_url(href, ctx.base_url)
+        if repaired:
+            a["href"] = repaired
+        else:  # a malformed address keeps its text and loses the link
+            del a["href"]
 
 
 def unwrap_image_links(soup: BeautifulSoup, ctx: Context) -> None:

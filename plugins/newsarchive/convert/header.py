@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from .errors import fail
+from .urls import repair_url
 
 _EPOCH = re.compile(r"^<!--\s*(\d+)\s*-->$")
 _LINK = re.compile(r"^\[(?P<title>.*)\]\((?P<url>\S*)\)$")
@@ -121,6 +122,13 @@ def parse_header(text: str, path: str = "<input>", now: datetime | None = None) 
             2,
             f"the URL {url[:80]!r} is not an http(s) address",
             "use the article's original https:// address",
+        )
+    if not repair_url(url):
+        raise fail(
+            path,
+            2,
+            f"the URL {url[:80]!r} is malformed (an unbalanced [ or a character not allowed in a host)",
+            "copy the article's address again from the browser's address bar",
         )
 
     if not _RULE.match(third):

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 _DOUBLE_SCHEME = re.compile(r"^(?:https?:/*)+(?=https?:/)", re.IGNORECASE)
 _SCHEME_SLASHES = re.compile(r"^(https?):/*", re.IGNORECASE)
 _SLASH_RUN = re.compile(r"/{2,}")
+
+
+def split_url(url: str) -> SplitResult | None:
+    """``urlsplit(url)``, or ``None`` for a URL Python cannot parse.
+
+    ``urlsplit`` raises ``ValueError`` on an unbalanced ``[`` (``Invalid IPv6 URL``) and on a host
+    with characters that NFKC-normalise into ``/?#@:`` (full-width ``／``, ``＃``…).
+    """
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
 
 
 def repair_url(url: str, base: str | None = None) -> str:
@@ -18,6 +30,7 @@ def repair_url(url: str, base: str | None = None) -> str:
     in the path are collapsed, protocol-relative ``//host/p`` becomes ``https://host/p`` and a
     relative URL is resolved against ``base``. Scheme and host are lower-cased; the query, the
     fragment and any percent-encoding are left as they are; other schemes are returned as given.
+    A malformed URL (see :func:`split_url`) is returned as ``""``: it cannot be linked to.
     """
     url = url.strip()
     if not url:
@@ -27,8 +40,13 @@ def repair_url(url: str, base: str | None = None) -> str:
     if url.startswith("//"):
         url = "https:" + url
     elif not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) and base:
-        url = urljoin(repair_url(base), url)
-    parts = urlsplit(url)
+        root = repair_url(base)
+        if split_url(root) is None or split_url(url) is None:
+            return ""
+        url = urljoin(root, url)
+    parts = split_url(url)
+    if parts is None:
+        return ""
     if parts.scheme not in ("http", "https"):
         return url
     path = _SLASH_RUN.sub("/", parts.path)
@@ -37,7 +55,7 @@ def repair_url(url: str, base: str | None = None) -> str:
 
 def url_key(url: str) -> str:
     """A key that is the same for every capture of one article: no scheme, no ``www.``, no trailing /."""
-    parts = urlsplit(repair_url(url))
+    parts = split_url(repair_url(url)) or urlsplit("")
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path.rstrip("/") or "/"
     query = f"?{parts.query}" if parts.query else ""
@@ -51,4 +69,5 @@ def url_hash(url: str, length: int = 8) -> str:
 
 def host_of(url: str) -> str:
     """The lower-cased host of ``url``."""
-    return urlsplit(url).hostname or ""
+    parts = split_url(url)
+    return (parts.hostname or "") if parts else ""
