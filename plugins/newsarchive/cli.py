@@ -1,12 +1,18 @@
-"""The ``newsarchive`` command: convert, check and import archived articles."""
+"""The ``newsarchive`` command: convert, check and import archived articles.
+
+Every subcommand runs through :func:`main`, which turns bad input into one line
+``newsarchive: error: …`` and a non-zero exit, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .batch import Converter
@@ -16,6 +22,7 @@ from .contrib.request import add_arguments as add_request_arguments
 from .convert.errors import ArchiveError, Problem
 from .images.command import add_arguments as add_images_arguments
 from .images.command import run as run_images
+from .inputs import InputError, archived_inputs, read_input
 from .sources.command import add_arguments as add_sources_arguments
 from .sources.command import run as run_sources
 from .tags.report import add_arguments as add_tags_arguments
@@ -63,22 +70,21 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    data = sys.stdin.buffer.read() if args.page == "-" else Path(args.page).read_bytes()
-    try:
-        archived = parse_time(args.archived_at) if args.archived_at else None
-        imported = import_page(data, args.url, archived, args.title, args.content, args.output)
-    except ArchiveError as exc:
-        print(f"newsarchive import: {exc.problem.message} ({exc.problem.hint})", file=sys.stderr)
-        return 1
+    if args.page == "-":
+        data = sys.stdin.buffer.read()
+        if not data.strip():
+            raise InputError("standard input: no page was given")
+    else:
+        data = read_input(args.page, "saved page")
+    archived = parse_time(args.archived_at) if args.archived_at else None
+    imported = import_page(data, args.url, archived, args.title, args.content, args.output)
     try:
         write_new(imported)
     except FileExistsError:
-        print(
-            f"newsarchive import: {imported.path} already exists; nothing was written "
-            "(the article is archived already, or choose another name with -o)",
-            file=sys.stderr,
-        )
-        return 1
+        raise InputError(
+            f"{imported.path} already exists; nothing was written "
+            "(the article is archived already, or choose another name with -o)"
+        ) from None
     for warning in [*imported.warnings, *map(str, imported.article.warnings)]:
         print(f"newsarchive import: {warning}", file=sys.stderr)
     print(imported.path)
@@ -113,8 +119,18 @@ def _capture(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    try:
+        return version("newsarchive")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsarchive", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="newsarchive", description=__doc__.split("\n", 1)[0].removesuffix(".")
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     convert = commands.add_parser("convert", help="print archived files as clean Markdown")
@@ -124,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="DIR", help="write one <slug>.md per input into DIR"
     )
     mode.add_argument("--json", action="store_true", help="print the metadata as JSON")
-    convert.set_defaults(run=_convert)
+    convert.set_defaults(run=_convert, archived_inputs=("files",))
 
     check = commands.add_parser("check", help="validate archived files (default: content/)")
     check.add_argument("paths", nargs="*", help="files or folders to check")
@@ -174,11 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     tags = commands.add_parser("tags", help="print the tag table (tag, count, example titles)")
     add_tags_arguments(tags)
-    tags.set_defaults(run=run_tags)
+    tags.set_defaults(run=run_tags, archived_inputs=("paths",))
 
     images = commands.add_parser("images", help="local copies of the articles' images")
     add_images_arguments(images)
-    images.set_defaults(run=run_images)
+    images.set_defaults(run=run_images, archived_inputs=("paths",))
 
     sources = commands.add_parser("sources", help="check whether the originals are still online")
     add_sources_arguments(sources)
@@ -186,9 +202,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _error(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):  # stderr gone too: the exit status says it
+        print(f"newsarchive: error: {message}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the subcommand; folders among its archived-file arguments become the files in them."""
+    for name in getattr(args, "archived_inputs", ()):
+        if getattr(args, name, None):
+            setattr(args, name, [str(p) for p in archived_inputs(getattr(args, name))])
+    status = args.run(args)
+    sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``newsarchive`` command. Bad input ends in one ``newsarchive: error:`` line, never a traceback.
+
+    ``NEWSARCHIVE_DEBUG=1`` lets an unexpected exception show its traceback.
+    """
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        # The reader went away (``newsarchive tags --json | head``): stop writing, quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        _error("the output was closed before everything was written")
+        return 1
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except InputError as exc:
+        _error(str(exc))
+    except ArchiveError as exc:
+        problem = exc.problem
+        _error(
+            f"{problem.path}: {problem.message}" + (f" ({problem.hint})" if problem.hint else "")
+        )
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
+    except Exception as exc:
+        if os.environ.get("NEWSARCHIVE_DEBUG"):
+            raise
+        _error(
+            f"unexpected {type(exc).__name__}: {exc} (a bug in newsarchive: please report it with "
+            "the command; NEWSARCHIVE_DEBUG=1 shows the traceback)"
+        )
+    return 1
 
 
 if __name__ == "__main__":

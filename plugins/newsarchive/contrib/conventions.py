@@ -60,6 +60,16 @@ def body_digest(article: Article) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def binary_kind(head: bytes) -> str | None:
+    """What a file that is not text is ("a PNG image"…, or "binary"), from its first bytes."""
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return None
+
+
 def sniff(path: Path) -> Problem | None:
     """A problem for a file that is not text at all, or is a whole saved web page."""
     try:
@@ -69,19 +79,14 @@ def sniff(path: Path) -> Problem | None:
         return Problem(
             str(path), 0, f"cannot be read: {exc.strerror}", "check the file's permissions"
         )
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return Problem(
-                str(path),
-                1,
-                f"file is {kind}, not an archived article",
-                "an archived article is a text file: the header lines, then the article's HTML",
-            )
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    kind = binary_kind(head)
+    if kind:
         return Problem(
             str(path),
             1,
-            "file is binary, not text",
+            f"file is {kind}, not an archived article"
+            if kind != "binary"
+            else "file is binary, not text",
             "an archived article is a text file: the header lines, then the article's HTML",
         )
     if not is_archived_file(path) and _SAVED_PAGE.match(head.lstrip(b"\xef\xbb\xbf")):

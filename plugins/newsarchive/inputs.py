@@ -1,0 +1,64 @@
+"""The paths a command is given: archived files found in folders, one clear error for a bad path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .batch import is_archived_file
+from .contrib.check import find_files
+from .contrib.conventions import binary_kind
+
+
+class InputError(Exception):
+    """A path a command cannot use; ``str()`` is the one line ``newsarchive: error:`` prints."""
+
+
+def read_input(path: str | Path, what: str = "file") -> bytes:
+    """The bytes of one input file; :class:`InputError` when it is missing, a folder, empty or binary."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give a {what}")
+    if not path.exists():
+        raise InputError(f"{path}: no such {what}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    kind = binary_kind(data[:8192])
+    if kind:
+        raise InputError(f"{path}: the file is {kind}, not text")
+    return data
+
+
+def archived_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Every archived file named in ``paths``: files as given, folders searched recursively.
+
+    A missing, unreadable, empty or binary file, a file without the archive header and a folder
+    holding no archived file are each an :class:`InputError`.
+    """
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            inside = [p for p in find_files([path]) if _archived(p)]
+            if not inside:
+                raise InputError(f"{path}: no archived articles in this folder")
+            found.extend(inside)
+            continue
+        read_input(path, "file or folder")
+        if not _archived(path):
+            raise InputError(
+                f"{path}: not an archived article (it does not start with the <!--EPOCH--> / "
+                "[TITLE](URL) / ------ header)"
+            )
+        found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def _archived(path: Path) -> bool:
+    try:
+        return is_archived_file(path)
+    except OSError:
+        return False
