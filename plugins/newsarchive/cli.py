@@ -18,6 +18,7 @@ from pathlib import Path
 from .batch import Converter
 from .contrib.conventions import check_contribution
 from .contrib.importer import import_page, parse_time, write_new
+from .contrib.naming import CONVENTIONAL, SETTING, Naming, NamingError, read_setting
 from .contrib.request import add_arguments as add_request_arguments
 from .convert.errors import ArchiveError, Problem
 from .images.command import add_arguments as add_images_arguments
@@ -57,7 +58,10 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    articles, problems = check_contribution(args.paths or [args.content], args.content)
+    naming = Naming(args.naming) if args.naming else None
+    articles, problems = check_contribution(
+        args.paths or [args.content], args.content, naming=naming
+    )
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
         print(problem)
@@ -119,6 +123,58 @@ def _capture(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _adopt(args: argparse.Namespace) -> int:
+    from .contrib import adopt
+
+    source, into = Path(args.source), Path(args.into)
+    if not source.is_dir():
+        raise InputError(
+            f"{source}: " + ("is not a folder" if source.exists() else "no such folder")
+        )
+    naming = read_setting(into.resolve().parent.parent)
+    if naming.rule != CONVENTIONAL:
+        raise InputError(
+            f"this archive keeps its own names ({SETTING} = {naming.rule!r} in pelicanconf.py); "
+            "adopt renames to the conventional names only (remove the setting to adopt)"
+        )
+    found, others, taken = adopt.survey(source.resolve(), into.resolve())
+    adoption = adopt.plan(found, into.resolve(), taken, others)
+    verb = "copy" if args.copy else "move"
+    for path in adoption.not_articles:
+        print(f"not an archived article, left where it is: {_shown(path)}")
+    for path, same in adoption.duplicates:
+        print(
+            f"duplicate of {_shown(same)} (same URL, same text), left where it is: {_shown(path)}"
+        )
+    if args.dry_run:
+        for move in adoption.moves:
+            print(f"would {verb} {_shown(move.source)} -> {_shown(move.target)}")
+    else:
+        adopt.execute(adoption, copy=args.copy)
+    mapping = Path(args.map) if args.map else into.parent / "adopted.csv"
+    if not args.dry_run:
+        adopt.write_map(adoption, mapping, Path.cwd().resolve())
+    done = "to " + verb if args.dry_run else ("copied" if args.copy else "moved")
+    print(
+        f"{len(adoption.moves)} {done}, {len(adoption.in_place)} already in place, "
+        f"{len(adoption.duplicates)} duplicates and {len(adoption.not_articles)} other files "
+        "left where they are"
+    )
+    if adoption.moves:
+        print(
+            f"mapping old path -> new path: {mapping}"
+            + (" (not written: dry run)" if args.dry_run else "")
+        )
+    return 0
+
+
 def _version() -> str:
     try:
         return version("newsarchive")
@@ -146,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", help="files or folders to check")
     check.add_argument(
         "--content", default="content", help="the archive to compare with (default: content)"
+    )
+    check.add_argument(
+        "--naming",
+        metavar="RULE",
+        help="the naming rule to hold files to (default: NEWSARCHIVE_NAMING in pelicanconf.py)",
     )
     check.set_defaults(run=_check)
 
@@ -187,6 +248,24 @@ def build_parser() -> argparse.ArgumentParser:
         "request", help="the archive-request loop's steps (used by its GitHub workflow)"
     )
     add_request_arguments(request)
+
+    adopt = commands.add_parser(
+        "adopt", help="move an existing archive's files to their conventional folders and names"
+    )
+    adopt.add_argument("source", metavar="SRC", help="the folder of archived files to adopt")
+    adopt.add_argument(
+        "--into", default="content/articles", help="where they go (default: content/articles)"
+    )
+    adopt.add_argument("--copy", action="store_true", help="copy the files, leave SRC as it is")
+    adopt.add_argument(
+        "--dry-run", action="store_true", help="print what would be done, do nothing"
+    )
+    adopt.add_argument(
+        "--map",
+        metavar="FILE",
+        help="the CSV mapping old → new path (default: INTO/../adopted.csv)",
+    )
+    adopt.set_defaults(run=_adopt)
 
     tags = commands.add_parser("tags", help="print the tag table (tag, count, example titles)")
     add_tags_arguments(tags)
@@ -234,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
-    except InputError as exc:
+    except (InputError, NamingError) as exc:
         _error(str(exc))
     except ArchiveError as exc:
         problem = exc.problem

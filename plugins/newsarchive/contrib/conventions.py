@@ -25,6 +25,7 @@ from ..convert.pipeline import Article
 from ..convert.urls import repair_url, url_key
 from .check import check_files, find_files
 from .importer import conventional_name
+from .naming import FREE, SETTING, Naming, read_setting
 
 CONVENTIONAL_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*\.(?:html|md)$")
 _SNIFF = 8192
@@ -52,6 +53,7 @@ class Capture:
     key: str
     archived: datetime
     digest: str | None = None  # of the converted text; None until converted
+    url: str = ""  # as the header gives it
 
 
 def body_digest(article: Article) -> str:
@@ -140,12 +142,15 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def placement(path: Path, article: Article | None, content: Path) -> list[Problem]:
-    """Whether an archived file sits where the convention puts it.
+def placement(
+    path: Path, article: Article | None, content: Path, naming: Naming | None = None
+) -> list[Problem]:
+    """Whether an archived file sits where the archive's naming rule puts it.
 
     Files outside the project (the parent of ``content``), or with no ``content`` folder at all,
     are not placed yet and are not judged.
     """
+    naming = naming or Naming()
     resolved, content = path.resolve(), content.resolve()
     articles_dir = content / "articles"
     key = article.metadata["source_key"] if article else None
@@ -168,6 +173,19 @@ def placement(path: Path, article: Article | None, content: Path) -> list[Proble
                 f"move it to {target}",
             )
         )
+        return problems
+    if naming.is_pattern or naming.rule == FREE:
+        relative = resolved.relative_to(articles_dir).with_suffix("").as_posix()
+        if not naming.matches(relative, article):
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    f"file {resolved.relative_to(articles_dir).as_posix()} does not follow this "
+                    f"archive's naming {naming.rule!r} ({SETTING} in pelicanconf.py)",
+                    "rename or move it to match the pattern",
+                )
+            )
         return problems
     folders = resolved.relative_to(articles_dir).parts[:-1]
     if article and (not folders or folders[0] != key):
@@ -201,7 +219,7 @@ def read_capture(path: Path) -> Capture | None:
         header = parse_header(text, str(path))
     except (ArchiveError, OSError, ValueError, OverflowError):
         return None
-    return Capture(path.resolve(), url_key(repair_url(header.url)), header.archived)
+    return Capture(path.resolve(), url_key(repair_url(header.url)), header.archived, url=header.url)
 
 
 def archive_captures(content: Path) -> list[Capture]:
@@ -313,12 +331,15 @@ def check_contribution(
     paths: Iterable[str | Path],
     content: str | Path = "content",
     converter: Converter | None = None,
+    naming: Naming | None = None,
 ) -> tuple[list[Article], list[Problem]]:
     """Everything ``newsarchive check`` reports for ``paths``, judged against the archive in ``content``.
 
-    Returns the articles that converted and every problem (errors, warnings and notices), sorted.
+    ``naming`` defaults to ``NEWSARCHIVE_NAMING`` in the project's ``pelicanconf.py``. Returns the
+    articles that converted and every problem (errors, warnings and notices), sorted.
     """
     content = Path(content)
+    naming = naming or read_setting(content.resolve().parent)
     converter = converter or Converter()
     problems: list[Problem] = []
     candidates: list[Path] = []
@@ -337,7 +358,7 @@ def check_contribution(
         except OSError:
             archived = False
         if archived:
-            problems.extend(placement(path, converted.get(path.resolve()), content))
+            problems.extend(placement(path, converted.get(path.resolve()), content, naming))
     problems.extend(p for a in articles if (p := empty_body(a)))
     try:
         problems.extend(captures(articles, content, converter))
