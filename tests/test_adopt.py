@@ -87,8 +87,11 @@ def test_check_rejects_the_source_layout_and_accepts_it_adopted(project: Path) -
         for r in rows
         if r["old_path"] == "articles/美国之音/1045764_新冠感染再攀新高 全球病例达3720万.md"
     )
-    assert voa["new_path"] == "content/articles/voa/20201011-covid-main-20201011-5617184-b2391e33.html"
+    assert (
+        voa["new_path"] == "content/articles/voa/20201011-covid-main-20201011-5617184-b2391e33.html"
+    )
     assert (project / voa["new_path"]).exists()
+    _git(project, "add", "content/adopted.csv")
     _git(project, "commit", "-qm", "adopted")
     log = _git(project, "log", "--follow", "--name-only", "--format=%s", "--", voa["new_path"])
     assert "the archive as it was" in log
