@@ -155,3 +155,10 @@ def test_a_malformed_header_url_is_a_problem() -> None:
     text = "<!--1602542484000-->\n[标题](http://[::1/a)\n------\n\n<p>正文</p>\n"
     with pytest.raises(ArchiveError, match="malformed"):
         convert_text(text, "bad.md")
+
+
+def test_an_image_inside_its_own_caption_does_not_crash() -> None:
+    """Found by the mutation run: the caption taken out held the image itself."""
+    head = ARTICLES[0].split("\n------\n")[0] + "\n------\n\n"
+    article = convert_text(head + '<p>正文</p><div><div class="image-caption"><img src=/>')
+    assert article.markdown.strip().startswith("正文")

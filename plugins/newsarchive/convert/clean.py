@@ -441,6 +441,8 @@ def collect_figures(soup: BeautifulSoup, ctx: Context) -> None:
             after.decompose()
         if media.name == "img" and caption and not (media.get("alt") or "").strip():
             media["alt"] = caption  # shown in place of an image that fails to load
+        if not _alive(media):  # damaged markup put it inside its own caption or credit
+            continue
         blank = block is not media and not text_of(block) and len(_tags(block, *_MEDIA)) == 1
         figure = soup.new_tag("figure")
         media.replace_with(figure)
