@@ -324,3 +324,70 @@ def test_steps_are_named_and_ordered() -> None:
     assert names.index("collect_figures") < names.index("drop_hidden")
     assert names.index("take_related_lists") < names.index("drop_orphan_headings")
     assert all(callable(step) for _, step in clean.STEPS)
+
+
+# The head of a real BBC article (tests/golden/bbc/1047443.html) with the "last updated" line BBC
+# adds after the date when a story changes: relative, so it meant nothing once archived.
+BBC_HEAD = (
+    '<main role="main"><div class="GridItemConstrainedMedium-sc-12lwanc-2 fVauYi '
+    'StyledTimestamp-uounnc-1 ebSCEt"><time dateTime="2020-10-12" class="StyledTimestamp-um718p-0 '
+    'iENDai">2020年10月12日</time><time dateTime="2020-10-12T21:44:00.000Z" '
+    'class="StyledTimestamp-um718p-0 iENDai">最近更新： 2 分钟前</time></div>'
+    "<p>澳大利亚的一项新研究发现，新冠病毒在钞票、手机屏幕和不锈钢等光滑表面上可以存活28天。</p></main>"
+)
+
+
+def test_a_relative_update_time_is_dropped() -> None:
+    from newsarchive.convert.pipeline import convert_text
+
+    text = f"<!--1602539203000-->\n[标题](http://www.bbc.com/zhongwen/simp/science-54509082)\n------\n\n{BBC_HEAD}"
+    article = convert_text(text)
+    assert "最近更新" not in article.markdown and "分钟前" not in article.markdown
+    assert article.markdown.startswith("澳大利亚的一项新研究")
+    assert str(article.metadata["published"]) == "2020-10-12"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["最近更新： 2 分钟前", "19 分钟前", "最后更新：3小时前", "Updated 5 minutes ago", "刚刚"],
+)
+def test_relative_times(line: str) -> None:
+    assert html_of(f"<div><span>{line}</span><p>正文</p></div>", clean.drop_relative_times) == (
+        "<div><p>正文</p></div>"
+    )
+
+
+def test_a_sentence_that_ends_in_a_relative_time_stays() -> None:
+    html = "<p>他说记者会在 20 分钟前结束了，没有人提问。</p>"
+    assert html_of(html, clean.drop_relative_times) == html
+
+
+# Real VOA markup (tests/golden/voa/1045787.html): the caption under the video is the headline
+# with one word left out.
+VOA_VIDEO = (
+    '<video poster="https://images.weserv.nl?url=gdb.voanews.com/e2.jpg" '
+    'src="https://av.voanews.com/Videoroot/x_240p.mp4" style="width:100%" controls></video>'
+    '<div><small style="color: #999;">世界粮食计划署：获诺贝尔奖令全体员工振奋</small></div>'
+    "<p>隶属于联合国的世界粮食计划署获2020年诺贝尔和平奖。</p>"
+)
+
+
+def test_a_video_caption_that_repeats_the_title_is_dropped() -> None:
+    soup = BeautifulSoup(VOA_VIDEO, "html.parser")
+    ctx = Context(
+        base_url="https://www.voachinese.com/a/x/1.html",
+        title="世界粮食计划署：获诺贝尔和平奖令全体员工振奋",
+    )
+    clean.collect_figures(soup, ctx)
+    assert "振奋" not in str(soup.figure) and soup.find("small") is None
+    other = BeautifulSoup(VOA_VIDEO, "html.parser")
+    clean.collect_figures(other, Context(base_url=ctx.base_url, title="另一篇文章的标题"))
+    assert "振奋" in other.figure.figcaption.get_text()
+
+
+def test_repeats_title() -> None:
+    assert clean.repeats_title(
+        "白宫要义: 特朗普疫后首次到外州选举造势", "白宫要义：特朗普疫后首次到外州选举造势"
+    )
+    assert not clean.repeats_title("特朗普在佛罗里达州", "白宫要义: 特朗普疫后首次到外州选举造势")
+    assert not clean.repeats_title("", "标题")

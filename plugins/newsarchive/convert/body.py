@@ -32,16 +32,19 @@ class Body:
     related: list[tuple[str, str]] = field(default_factory=list)
 
 
-def convert_body(html: str, *, base_url: str, archived: datetime, tz: str = "UTC") -> Body:
+def convert_body(
+    html: str, *, base_url: str, archived: datetime, tz: str = "UTC", title: str = ""
+) -> Body:
     """Convert an article body.
 
     ``base_url`` is the article's (repaired) address, used to resolve relative links;
+    ``title`` its cleaned title (a video caption that only repeats it is dropped);
     ``archived`` bounds the published time (at most one day later); ``tz`` is the
     publisher's IANA zone for stated times without an offset.
     """
     soup = BeautifulSoup(html, PARSER)
     stated = stated_meta.extract(soup, tz=tz, archived=archived)
-    ctx = Context(base_url=base_url, dateline=stated.dateline, byline=stated.byline)
+    ctx = Context(base_url=base_url, title=title, dateline=stated.dateline, byline=stated.byline)
     clean(soup, ctx)
     return Body(
         markdown=to_markdown(soup),

@@ -11,6 +11,7 @@ so that :mod:`newsarchive.convert.to_markdown` has one shape to render.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class Context:
     """What the steps share: inputs (``base_url``, nodes to drop) and outputs (``related``)."""
 
     base_url: str
+    title: str = ""  # the article's cleaned title
     dateline: list[Tag] = field(default_factory=list)
     byline: list[Tag] = field(default_factory=list)
     related: list[tuple[str, str]] = field(default_factory=list)
@@ -362,6 +364,32 @@ def drop_feed_footer(soup: BeautifulSoup, ctx: Context) -> None:
         block.decompose()
 
 
+def repeats_title(text: str, title: str) -> bool:
+    """Whether ``text`` is the title again, give or take punctuation and a word or two."""
+    a, b = (re.sub(r"[\W_]+", "", t).lower() for t in (text, title))
+    if not a or not b:
+        return False
+    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+# BBC's "last updated" line, e.g. ``最近更新： 2 分钟前`` (the first time is the date line).
+_RELATIVE_UPDATE = re.compile(
+    r"^(?:(?:最近更新|最后更新|更新时间|更新於|更新于|最近更新時間|Last updated|Updated)\s*[：:]?\s*)?"
+    r"(?:\d+\s*(?:秒|分钟|分鐘|小时|小時|天|日|周|週|个月|個月)前|刚刚|剛剛|\d+\s*(?:seconds?|minutes?|mins?|hours?|days?)\s+ago)$",
+    re.IGNORECASE,
+)
+
+
+def drop_relative_times(soup: BeautifulSoup, ctx: Context) -> None:
+    """A relative time (``最近更新： 2 分钟前``, ``19 分钟前``) meant nothing once archived."""
+    for tag in _live(_tags(soup, "time", "div", "span", "p", "small", "i", "em")):
+        if _has_media(tag):
+            continue
+        text = text_of(tag)
+        if len(text) <= 40 and _RELATIVE_UPDATE.match(text):
+            tag.decompose()
+
+
 def drop_dateline_and_byline(soup: BeautifulSoup, ctx: Context) -> None:
     """The date line and byline that :mod:`newsarchive.convert.published` read into metadata."""
     for tag in [*ctx.dateline, *ctx.byline]:
@@ -439,6 +467,8 @@ def collect_figures(soup: BeautifulSoup, ctx: Context) -> None:
         elif not caption and after is not None and _is_centered_caption(after):
             caption = text_of(after)
             after.decompose()
+        if media.name == "video" and repeats_title(caption, ctx.title):
+            caption = ""  # VOA's video caption is the headline again
         if media.name == "img" and caption and not (media.get("alt") or "").strip():
             media["alt"] = caption  # shown in place of an image that fails to load
         if not _alive(media):  # damaged markup put it inside its own caption or credit
@@ -680,6 +710,7 @@ STEPS: list[tuple[str, Step]] = [
     ("drop_share_widgets", drop_share_widgets),
     ("drop_feed_footer", drop_feed_footer),
     ("drop_dateline_and_byline", drop_dateline_and_byline),
+    ("drop_relative_times", drop_relative_times),
     ("drop_lazyload_placeholders", drop_lazyload_placeholders),
     ("drop_presentational_images", drop_presentational_images),
     ("drop_bad_links", drop_bad_links),

@@ -171,7 +171,9 @@ def convert_text(
     copy = parse_copied_from(header.body, source_url, path, header.body_line)
     publisher = settings.publishers.for_host(host_of(source_url))
     title, column = publisher.clean_title(header.title)
-    body = convert_body(header.body, base_url=source_url, archived=header.archived, tz=publisher.tz)
+    body = convert_body(
+        header.body, base_url=source_url, archived=header.archived, tz=publisher.tz, title=title
+    )
     body_markdown = body.markdown.strip()
     if body.related:
         links = "\n".join(f"* [{text}]({url})" for text, url in body.related)
