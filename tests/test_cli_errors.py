@@ -114,10 +114,12 @@ def _case(words: tuple[str, ...], parser: argparse.ArgumentParser, kind: str, ba
     if kind == "folder":
         name = "folder"
     argv = command_line(words, parser, name)
-    cwd = Path(tempfile.mkdtemp(dir=base))  # its own, for commands that write under content/
-    for item in ("folder", "missing.md", "unreadable.md", "binary.md", "empty.md"):
-        if (base / item).exists() or (base / item).is_symlink():
-            (cwd / item).symlink_to(base / item)
+    # Each case in a folder of its own, with its own copy of the folder: commands write under
+    # content/ and `adopt` moves files.
+    cwd = Path(tempfile.mkdtemp(dir=base))
+    shutil.copytree(base / "folder", cwd / "folder")
+    for item in ("unreadable.md", "binary.md", "empty.md"):
+        (cwd / item).symlink_to(base / item)
     code, out, err = _run(argv, cwd=cwd, close_stdout=kind == "closed pipe")
     label = f"`newsarchive {' '.join(argv)}` ({kind})"
     if "Traceback" in err or "Traceback" in out:
