@@ -134,7 +134,9 @@ def _case(words: tuple[str, ...], parser: argparse.ArgumentParser, kind: str, ba
     if code == 0:
         return "" if kind == "folder" else f"{label}: exit 0 on bad input"
     lines = (err + out).splitlines()
-    pattern = re.compile(rf"^(newsarchive: error: |\S*{re.escape(name)}:\d+: error: )")
+    # One line: the central form, check's `path:line: error:` form, or (capture) the command's own.
+    own = re.escape(f"newsarchive {command}: ")
+    pattern = re.compile(rf"^(newsarchive: error: |\S*{re.escape(name)}:\d+: error: |{own})")
     if not any(pattern.match(line) for line in lines):
         return f"{label}: exit {code} without a clear error line: {(err + out)[-500:]!r}"
     if "newsarchive: error:" in err and len([x for x in err.splitlines() if x.strip()]) > 3:

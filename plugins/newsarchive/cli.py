@@ -277,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sources = commands.add_parser("sources", help="check whether the originals are still online")
     add_sources_arguments(sources)
-    sources.set_defaults(run=run_sources)
+    sources.set_defaults(run=run_sources, archived_inputs=("paths",))
     return parser
 
 

@@ -11,7 +11,10 @@ from .contrib.conventions import binary_kind
 
 
 class InputError(Exception):
-    """A path a command cannot use; ``str()`` is the one line ``newsarchive: error:`` prints."""
+    """Input a command cannot use (a bad path, an address that cannot be fetched).
+
+    ``str()`` is the one line ``newsarchive: error:`` prints.
+    """
 
 
 def read_input(path: str | Path, what: str = "file") -> bytes:
