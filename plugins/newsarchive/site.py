@@ -77,6 +77,11 @@ def show_time(value: date | datetime) -> str:
     return value.isoformat()
 
 
+def iso_day(value: date | datetime) -> str:
+    """The day of a time, ``2023-09-13``: listing pages show and mark up only the day."""
+    return value.strftime("%Y-%m-%d")
+
+
 def utc_offset(value: datetime) -> str:
     """``UTC+8``, ``UTC-3:30``: the offset a shown time is in."""
     offset = value.utcoffset()
@@ -109,6 +114,7 @@ def popular(terms: dict[Any, list[Any]], limit: int = 16) -> list[tuple[Any, lis
 FILTERS = {
     "iso_time": iso_time,
     "show_time": show_time,
+    "iso_day": iso_day,
     "utc_offset": utc_offset,
     "weight": weight,
     "readable_url": readable_url,

@@ -102,6 +102,7 @@ def tag_articles(generator: Any) -> None:
         article.metadata["tags"] = tags
         if result.title != record.title:  # corrected in overrides.yml
             article.title = article.metadata["title"] = result.title
+    build.forget_markdown()
 
 
 def register() -> None:
