@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from html import unescape
 from typing import Any
@@ -130,10 +130,43 @@ def order_articles(generator: Any) -> None:
     generator.articles.sort(key=_order_key, reverse=True)
 
 
+class ArticleList(list):
+    """A term's articles, where ``article in the_list`` takes constant time.
+
+    Pelican writes each tag, source and author page with
+    ``[a for a in self.dates if a in articles]``: with plain lists that is every article times
+    every tag assignment — 10⁹ comparisons at 15,000 articles, 10¹⁰ at 50,000.
+    """
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        super().__init__(items)
+        self._ids = {id(item) for item in self}
+
+    def __contains__(self, item: object) -> bool:
+        return id(item) in self._ids
+
+
+def index_terms(generator: Any) -> None:
+    """Give the tag, source and author lists constant-time membership (see :class:`ArticleList`)."""
+    for tag, articles in generator.tags.items():
+        generator.tags[tag] = ArticleList(articles)
+    for terms in (generator.categories, generator.authors):
+        terms[:] = [(term, ArticleList(articles)) for term, articles in terms]
+
+
+def freeze_urls(articles: Sequence[Any]) -> None:
+    """Fix each article's URL once its slug and date are final: Pelican formats it anew at every
+    use (every listing line, neighbour and feed entry), which was a fifth of the build's time."""
+    for article in articles:
+        article.override_url = article.url
+
+
 def annotate(generator: Any) -> None:
     """Give every article ``older``/``newer``, ``captures`` and ``reading_minutes``; put the most
     used tags in the context as ``popular_tags``."""
     articles = list(generator.articles)
+    freeze_urls([*articles, *generator.translations])
+    index_terms(generator)
     near = neighbours(articles)
     same_url = captures(articles)
     for article in articles:
