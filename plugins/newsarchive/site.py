@@ -8,12 +8,13 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from html import unescape
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from jinja2 import BaseLoader, Environment
 from pelican import signals
 
 # Reading speeds for Chinese/Japanese/Korean characters and for words in other scripts.
@@ -121,8 +122,36 @@ FILTERS = {
 }
 
 
-def add_filters(generator: Any) -> None:
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
+def dedent_lines(source: str) -> str:
+    """A template's source without the indentation of its lines (HTML ignores it)."""
+    return _INDENT.sub("", source)
+
+
+class DedentLoader(BaseLoader):
+    """Loads the theme's templates without indentation: some 400 bytes less on every page, at
+    no cost per page (templates are compiled once). The articles' own HTML is not touched."""
+
+    def __init__(self, loader: BaseLoader) -> None:
+        self.loader = loader
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        return dedent_lines(source), filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.loader.list_templates()
+
+
+def prepare_templates(generator: Any) -> None:
+    """The theme's filters, and its templates loaded without indentation."""
     generator.env.filters.update(FILTERS)
+    if not isinstance(generator.env.loader, DedentLoader):
+        generator.env.loader = DedentLoader(generator.env.loader)
 
 
 def order_articles(generator: Any) -> None:
@@ -177,6 +206,6 @@ def annotate(generator: Any) -> None:
 
 
 def register() -> None:
-    signals.generator_init.connect(add_filters)
+    signals.generator_init.connect(prepare_templates)
     signals.article_generator_pretaxonomy.connect(order_articles)
     signals.article_generator_finalized.connect(annotate)
