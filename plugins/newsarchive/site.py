@@ -1,4 +1,4 @@
-"""Theme data: neighbours by archived time, other captures of a URL, reading time, time filters.
+"""Theme data (neighbours, other captures, reading time, time filters) and a lean, fast render.
 
 The functions at the top are pure; :func:`register` wires them into Pelican.
 """
