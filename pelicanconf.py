@@ -69,10 +69,12 @@ PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{name}.{number}{extension}", "{name}.{number}{extension}"),
 )
+# The home page shows 20 articles with summaries and tags (later pages one line each); tag,
+# source, author and month pages list 100 articles a page, one line each (title, publisher, day).
 PAGINATED_TEMPLATES = {
     "index": None,
-    "tag": None,
-    "category": None,
-    "author": None,
+    "tag": 100,
+    "category": 100,
+    "author": 100,
     "period_archives": 100,
 }

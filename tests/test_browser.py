@@ -68,7 +68,7 @@ def test_navigation_home_article_tag_archives_and_back(chromium, base_url):
     tag.click()
     page.wait_for_url("**/tags/*.html")
     assert _h1(page) == tag_name
-    assert page.locator(".entry-title a", has_text=title).count() == 1
+    assert page.locator(".row-list a", has_text=title).count() == 1  # one line per article
     tag_url = page.url
 
     page.locator(".site-nav a", has_text="归档").click()
@@ -78,7 +78,7 @@ def test_navigation_home_article_tag_archives_and_back(chromium, base_url):
     count = int(month.locator(".count").inner_text().split()[0])
     month.click()
     page.wait_for_url("**/archives/*/*.html")
-    assert page.locator("main .entry").count() == count
+    assert page.locator("main .row-list li").count() == count
     assert page.locator(".site-nav a[aria-current=page]").inner_text() == "归档"
 
     for url, heading in (

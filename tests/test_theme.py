@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from browser_support import ROOT, WITH_SAMPLE_TAGS, build_site
 from bs4 import BeautifulSoup
-from newsarchive.site import reading_minutes, utc_offset, weight
+from newsarchive.site import ArticleList, reading_minutes, utc_offset, weight
 
 SITEURL = "https://user.github.io/repo"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -36,7 +36,9 @@ def _soup(path: Path) -> BeautifulSoup:
 
 
 def _is_external(url: str) -> bool:
-    return bool(urlsplit(url).scheme) or url.startswith("//")
+    """Whether ``url`` points at another host (a ``data:`` URL carries its bytes inline)."""
+    scheme = urlsplit(url).scheme
+    return (bool(scheme) and scheme != "data") or url.startswith("//")
 
 
 def broken_links(output: Path) -> tuple[int, list[str]]:
@@ -212,8 +214,31 @@ def test_archives_timeline_counts_every_article(built_site):
     counts = [int(a.select_one(".count").get_text().split()[0]) for a in months]
     assert sum(counts) == 51
     month = _soup(built_site / "archives" / "2020" / "10.html")
-    assert len(month.select("main .entry")) == counts[2]  # 2020-10
+    assert len(month.select("main .row-list li")) == counts[2]  # 2020-10
     assert month.h1.get_text() == "2020 年 10 月"
+
+
+def test_listing_pages_list_one_line_per_article(built_site):
+    """Tag, source, author, month and later home pages: title, publisher and day per line."""
+    source = _soup(built_site / "sources" / "rfi.html")
+    rows = source.select("main .row-list li")
+    total = int(re.search(r"共 (\d+) 篇", source.select_one(".page-lede").get_text())[1])
+    assert len(rows) == total > 1  # up to 100 a page
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", li.span.get_text()) for li in rows)
+    for li in rows:
+        article = _soup(built_site / "sources" / li.a["href"])
+        assert article.h1.get_text() == li.a.get_text()
+    tag = _soup(max((built_site / "tags").glob("*.html"), key=lambda p: p.stat().st_size))
+    for li in tag.select("main .row-list li"):
+        article = _soup(built_site / "tags" / li.a["href"])
+        publisher = article.select_one(".article-source a").get_text()
+        day = article.select_one(".article-facts time")["datetime"][:10]
+        assert li.span.get_text() == f"{publisher} · {day}"
+        assert li.a.get("lang") == (
+            None if article.html["lang"] == "zh-Hans" else article.html["lang"]
+        )
+    later = _soup(built_site / "index.2.html")
+    assert later.select("main .row-list li") and not later.select("main .entry-summary")
 
 
 def test_tag_index_has_counts_and_weights(built_site):
@@ -405,6 +430,23 @@ def test_feeds_are_valid_atom_with_absolute_urls(published):
     assert len(everything.findall(f"{ATOM}entry")) == 50  # FEED_MAX_ITEMS
 
 
+def test_all_articles_feed_has_full_text_term_feeds_summaries(published):
+    def entries(path: Path) -> list[ET.Element]:
+        return ET.parse(path).getroot().findall(f"{ATOM}entry")
+
+    for entry in entries(published / "feeds" / "all.atom.xml"):
+        assert len(entry.find(f"{ATOM}content").text) > len(entry.find(f"{ATOM}summary").text)
+    term_feeds = [published / "feeds" / "sources" / "rfi.atom.xml"]
+    term_feeds += sorted((published / "feeds" / "tags").glob("*.atom.xml"))
+    assert len(term_feeds) > 10
+    for feed in term_feeds:
+        assert 0 < len(entries(feed)) <= 20, feed  # NEWSARCHIVE_TERM_FEED_ITEMS
+        for entry in entries(feed):
+            assert entry.find(f"{ATOM}content") is None, feed
+            assert entry.find(f"{ATOM}summary").text.strip(), feed
+            assert entry.find(f"{ATOM}title").text and entry.find(f"{ATOM}link") is not None
+
+
 def test_sitemap_lists_every_page_with_absolute_urls(published):
     root = ET.parse(published / "sitemap.xml").getroot()
     locations = [url.find(f"{SITEMAP}loc").text for url in root.findall(f"{SITEMAP}url")]
@@ -427,3 +469,16 @@ def test_published_pages_link_relatively_and_know_their_address(published):
     assert _soup(published / "404.html").base["href"] == f"{SITEURL}/"
     tag_page = next(p for p in (published / "tags").glob("*.html") if p.name != "index.html")
     assert _soup(tag_page).select_one("a.feed-link")["href"].startswith("../feeds/tags/")
+
+
+def test_term_lists_answer_membership_by_identity():
+    class Item:
+        def __eq__(self, other: object) -> bool:  # Pelican's list test would call this
+            raise AssertionError("compared by value")
+
+        __hash__ = object.__hash__
+
+    a, b, c = Item(), Item(), Item()
+    listed = ArticleList([a, b])
+    assert a in listed and b in listed and c not in listed
+    assert list(listed) == [a, b] and len(listed[:1]) == 1

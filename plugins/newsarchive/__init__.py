@@ -26,3 +26,7 @@ def register() -> None:
     # Pelican calls a signal's handlers in no set order: the plugin's one ``finalized`` handler
     # runs these in order, then prints the report and sets the exit status.
     report.register(finishing=[search.write_search_index, images.report])
+
+    from .feed_summaries import register as register_feed_summaries
+
+    register_feed_summaries()

@@ -1,4 +1,4 @@
-"""Theme data: neighbours by archived time, other captures of a URL, reading time, time filters.
+"""Theme data (neighbours, other captures, reading time, time filters) and a lean, fast render.
 
 The functions at the top are pure; :func:`register` wires them into Pelican.
 """
@@ -8,12 +8,13 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from html import unescape
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from jinja2 import BaseLoader, Environment
 from pelican import signals
 
 # Reading speeds for Chinese/Japanese/Korean characters and for words in other scripts.
@@ -77,6 +78,11 @@ def show_time(value: date | datetime) -> str:
     return value.isoformat()
 
 
+def iso_day(value: date | datetime) -> str:
+    """The day of a time, ``2023-09-13``: listing pages show and mark up only the day."""
+    return value.strftime("%Y-%m-%d")
+
+
 def utc_offset(value: datetime) -> str:
     """``UTC+8``, ``UTC-3:30``: the offset a shown time is in."""
     offset = value.utcoffset()
@@ -109,14 +115,43 @@ def popular(terms: dict[Any, list[Any]], limit: int = 16) -> list[tuple[Any, lis
 FILTERS = {
     "iso_time": iso_time,
     "show_time": show_time,
+    "iso_day": iso_day,
     "utc_offset": utc_offset,
     "weight": weight,
     "readable_url": readable_url,
 }
 
 
-def add_filters(generator: Any) -> None:
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
+def dedent_lines(source: str) -> str:
+    """A template's source without the indentation of its lines (HTML ignores it)."""
+    return _INDENT.sub("", source)
+
+
+class DedentLoader(BaseLoader):
+    """Loads the theme's templates without indentation: some 400 bytes less on every page, at
+    no cost per page (templates are compiled once). The articles' own HTML is not touched."""
+
+    def __init__(self, loader: BaseLoader) -> None:
+        self.loader = loader
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        return dedent_lines(source), filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.loader.list_templates()
+
+
+def prepare_templates(generator: Any) -> None:
+    """The theme's filters, and its templates loaded without indentation."""
     generator.env.filters.update(FILTERS)
+    if not isinstance(generator.env.loader, DedentLoader):
+        generator.env.loader = DedentLoader(generator.env.loader)
 
 
 def order_articles(generator: Any) -> None:
@@ -124,10 +159,43 @@ def order_articles(generator: Any) -> None:
     generator.articles.sort(key=_order_key, reverse=True)
 
 
+class ArticleList(list):
+    """A term's articles, where ``article in the_list`` takes constant time.
+
+    Pelican writes each tag, source and author page with
+    ``[a for a in self.dates if a in articles]``: with plain lists that is every article times
+    every tag assignment — 10⁹ comparisons at 15,000 articles, 10¹⁰ at 50,000.
+    """
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        super().__init__(items)
+        self._ids = {id(item) for item in self}
+
+    def __contains__(self, item: object) -> bool:
+        return id(item) in self._ids
+
+
+def index_terms(generator: Any) -> None:
+    """Give the tag, source and author lists constant-time membership (see :class:`ArticleList`)."""
+    for tag, articles in generator.tags.items():
+        generator.tags[tag] = ArticleList(articles)
+    for terms in (generator.categories, generator.authors):
+        terms[:] = [(term, ArticleList(articles)) for term, articles in terms]
+
+
+def freeze_urls(articles: Sequence[Any]) -> None:
+    """Fix each article's URL once its slug and date are final: Pelican formats it anew at every
+    use (every listing line, neighbour and feed entry), which was a fifth of the build's time."""
+    for article in articles:
+        article.override_url = article.url
+
+
 def annotate(generator: Any) -> None:
     """Give every article ``older``/``newer``, ``captures`` and ``reading_minutes``; put the most
     used tags in the context as ``popular_tags``."""
     articles = list(generator.articles)
+    freeze_urls([*articles, *generator.translations])
+    index_terms(generator)
     near = neighbours(articles)
     same_url = captures(articles)
     for article in articles:
@@ -138,6 +206,6 @@ def annotate(generator: Any) -> None:
 
 
 def register() -> None:
-    signals.generator_init.connect(add_filters)
+    signals.generator_init.connect(prepare_templates)
     signals.article_generator_pretaxonomy.connect(order_articles)
     signals.article_generator_finalized.connect(annotate)

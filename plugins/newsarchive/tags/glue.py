@@ -16,6 +16,7 @@ from pelican.urlwrappers import Tag
 from ..convert.errors import Problem
 from ..reader import current_build
 from ..report.errors import one_line
+from . import keywords
 from .assign import TagResult, assign_tags
 from .config import load_config
 from .folding import display
@@ -102,6 +103,8 @@ def tag_articles(generator: Any) -> None:
         article.metadata["tags"] = tags
         if result.title != record.title:  # corrected in overrides.yml
             article.title = article.metadata["title"] = result.title
+    build.forget_markdown()
+    keywords.release()
 
 
 def register() -> None:

@@ -231,6 +231,14 @@ def prepare(words: frozenset[str] = frozenset(), dictionary: Dictionary | None =
         _segmenters[words] = Segmenter(dictionary or jieba_dictionary(words))
 
 
+def release() -> None:
+    """Forget jieba's dictionary and the segmenters made from it (a few hundred MB) once the
+    build's tagging is done; the next :func:`prepare` loads them again."""
+    _segmenters.clear()
+    _tokenizer.cache_clear()
+    _dictionary.cache_clear()
+
+
 def is_candidate(word: str, stopwords: frozenset[str]) -> bool:
     """Whether a word can be a tag at all: two Han characters or a 3+ letter Latin word, no digits,
     not a stop word."""
