@@ -1,4 +1,4 @@
-"""The ``newsarchive`` command: convert, check and import archived articles.
+"""The ``newsarchive`` command: convert, check, import, capture, follow feeds and more.
 
 Every subcommand runs through :func:`main`, which turns bad input into one line
 ``newsarchive: error: …`` and a non-zero exit, never a traceback.
@@ -21,6 +21,7 @@ from .contrib.importer import import_page, parse_time, write_new
 from .contrib.naming import CONVENTIONAL, SETTING, Naming, NamingError, read_setting
 from .contrib.request import add_arguments as add_request_arguments
 from .convert.errors import ArchiveError, Problem
+from .feeds.command import add_arguments as add_feeds_arguments
 from .images.command import add_arguments as add_images_arguments
 from .images.command import run as run_images
 from .inputs import InputError, archived_inputs, read_input
@@ -270,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     tags = commands.add_parser("tags", help="print the tag table (tag, count, example titles)")
     add_tags_arguments(tags)
     tags.set_defaults(run=run_tags, archived_inputs=("paths",))
+
+    feeds = commands.add_parser("feeds", help="archive the new articles of RSS and Atom feeds")
+    add_feeds_arguments(feeds)
 
     images = commands.add_parser("images", help="local copies of the articles' images")
     add_images_arguments(images)

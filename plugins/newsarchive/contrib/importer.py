@@ -9,7 +9,9 @@ pipeline before it is written.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -320,7 +322,20 @@ def import_page(
 
 
 def write_new(imported: Imported) -> None:
-    """Write the archived file; refuses (FileExistsError) to overwrite an existing file."""
+    """Write the archived file all at once; refuses (FileExistsError) to overwrite a file.
+
+    The text goes to a hidden temporary file beside it, which is then linked into place, so a
+    run killed half-way leaves either the whole file or none (and never a partial ``.html``).
+    """
     imported.path.parent.mkdir(parents=True, exist_ok=True)
-    with open(imported.path, "x", encoding="utf-8", newline="\n") as handle:
-        handle.write(imported.text)
+    handle, temporary = tempfile.mkstemp(
+        dir=imported.path.parent, prefix=f".{imported.path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(imported.text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(temporary, imported.path)  # fails when the name is taken, unlike a rename
+    finally:
+        os.unlink(temporary)
