@@ -13,6 +13,14 @@ from ..convert.publishers import PublisherTable
 
 #: Keys a feed entry may have; anything else is a typo worth an error.
 KEYS = ("url", "name", "publisher", "full_text", "limit", "recapture_updated")
+_HINTS = {
+    "url": "write the feed's address, e.g. `url: https://www.rfi.fr/cn/rss`",
+    "name": "write a short label, e.g. `name: RFI 中文`",
+    "publisher": "write a publisher key, e.g. `publisher: rfi`",
+    "full_text": "write `full_text: true` or `full_text: false`, or leave it out",
+    "recapture_updated": "write `recapture_updated: true` or `false`",
+    "limit": "write e.g. `limit: 20`, or leave it out",
+}
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -41,7 +49,9 @@ def _where(node: yaml.Node) -> int:
 def _scalar(path: str, node: yaml.Node, key: str, kind: str) -> object:
     """The value of a scalar node as ``kind`` (str, bool, int); ``ArchiveError`` otherwise."""
     if not isinstance(node, yaml.ScalarNode):
-        raise fail(path, _where(node), f"{key}: expected a {kind}, found a list or mapping")
+        raise fail(
+            path, _where(node), f"{key}: expected one value, found a list or mapping", _HINTS[key]
+        )
     value = yaml.safe_load(yaml.serialize(node))
     if kind == "bool" and isinstance(value, bool):
         return value
@@ -50,7 +60,7 @@ def _scalar(path: str, node: yaml.Node, key: str, kind: str) -> object:
     if kind == "str" and value is not None and not isinstance(value, bool | list | dict):
         return str(value).strip()
     examples = {"bool": "true or false", "int": "a whole number ≥ 1", "str": "text"}
-    raise fail(path, _where(node), f"{key}: {value!r} is not {examples[kind]}")
+    raise fail(path, _where(node), f"{key}: {value!r} is not {examples[kind]}", _HINTS[key])
 
 
 def parse_feeds(

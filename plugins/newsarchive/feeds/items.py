@@ -101,7 +101,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[I
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=True)
+    # Not sanitized here: the archived file keeps the HTML as published (the build sanitizes it
+    # with nh3), and feedparser's sanitizer drops the classes and figures captions are read from.
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
     problem = parsed.get("bozo_exception")
     if isinstance(problem, xml.sax.SAXParseException):
         raise FeedError(
@@ -123,8 +125,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[I
                 url=repair_url(link, url),
                 title=_SPACE.sub(" ", str(entry.get("title") or "")).strip(),
                 html=_html_of(entry),
-                published=_moment(entry.get("published_parsed")),
-                updated=_moment(entry.get("updated_parsed")),
+                # dict.get: FeedParserDict.get would stand published in for a missing updated
+                published=_moment(dict.get(entry, "published_parsed")),
+                updated=_moment(dict.get(entry, "updated_parsed")),
                 author=_SPACE.sub(" ", str(entry.get("author") or "")).strip(),
             )
         )
