@@ -163,3 +163,22 @@ def test_the_weekly_source_check_opens_a_pull_request_with_least_privilege():
     assert "gh pr create" in runs and 'git add "$STATUS"' in runs
     assert job["env"]["STATUS"] == "content/source-status.jsonl"
     assert "NEWSARCHIVE_ALLOW_PRIVATE" not in str(workflow)  # the address rule holds in CI
+
+
+def test_follow_feeds_is_scheduled_least_privileged_and_opens_one_pull_request():
+    workflow = load("follow-feeds.yml")
+    triggers = workflow[True]  # YAML reads the key `on` as true
+    assert triggers["schedule"] == [{"cron": "17 */3 * * *"}] and "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {}
+    assert workflow["concurrency"] == {"group": "follow-feeds", "cancel-in-progress": False}
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    runs = [step.get("run", "") for step in job["steps"]]
+    fetch = next(i for i, run in enumerate(runs) if "feeds fetch --state" in run)
+    opens = next(i for i, run in enumerate(runs) if "gh pr create" in run)
+    saved = next(
+        i for i, s in enumerate(job["steps"]) if s.get("uses", "").startswith("actions/cache/save")
+    )
+    assert fetch < opens < saved  # the state is kept only once the files are on the branch
+    assert job["env"]["BRANCH"] == "feeds/new-articles"
+    assert "NEWSARCHIVE_ALLOW_PRIVATE" not in str(workflow)  # the address rule holds in CI
