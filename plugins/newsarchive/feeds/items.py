@@ -49,16 +49,15 @@ class Item:
     updated: datetime | None
     author: str = ""
 
-    def text_length(self) -> int:
-        return len(_SPACE.sub("", BeautifulSoup(self.html, "html.parser").get_text()))
-
     def carries_article(self) -> bool:
         """Whether the item's text looks like the whole article rather than a summary."""
         if not self.html:
             return False
         soup = BeautifulSoup(self.html, "html.parser")
+        if len(_SPACE.sub("", soup.get_text())) >= FULL_TEXT_CHARS:
+            return True
         paragraphs = [p for p in soup.find_all("p") if len(p.get_text(strip=True)) >= 20]
-        return self.text_length() >= FULL_TEXT_CHARS or len(paragraphs) >= FULL_TEXT_PARAGRAPHS
+        return len(paragraphs) >= FULL_TEXT_PARAGRAPHS
 
 
 def _moment(parsed: time.struct_time | None) -> datetime | None:
@@ -103,7 +102,10 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[I
         headers["content-type"] = content_type
     # Not sanitized here: the archived file keeps the HTML as published (the build sanitizes it
     # with nh3), and feedparser's sanitizer drops the classes and figures captions are read from.
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    # Relative addresses are resolved later, against the article's URL, by the converter.
+    parsed = feedparser.parse(
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     problem = parsed.get("bozo_exception")
     if isinstance(problem, xml.sax.SAXParseException):
         raise FeedError(
