@@ -64,6 +64,7 @@ def to_server() -> FetchConfig:
 def run(feeds: list[Feed], content: Path, **kwargs) -> tuple[list, str]:
     progress = io.StringIO()
     kwargs.setdefault("config", to_server())
+    kwargs.setdefault("page_delay", 0.0)
     results = follow(feeds, content, progress=progress, **kwargs)
     return results, progress.getvalue()
 

@@ -19,7 +19,7 @@ from ..contrib.importer import Imported, conventional_path, write_new
 from ..convert.errors import ArchiveError, fail
 from ..convert.pipeline import Article, Settings, convert_text
 from ..convert.urls import host_of, url_key
-from ..web import FetchConfig, FetchError, conditional_headers, fetch, make_client
+from ..web import FetchConfig, FetchError, HostLimiter, conditional_headers, fetch, make_client
 from .config import Feed
 from .items import FeedError, Item, item_text, parse_feed, updated_since, with_dateline
 from .state import Seen, load_state, save_state
@@ -28,6 +28,7 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 FEED_MAX_BYTES = 5 * 1024 * 1024  # a feed larger than this is refused (``too-large``)
+PAGE_DELAY = 1.0  # seconds between two page captures from one site
 
 
 @dataclass
@@ -118,11 +119,13 @@ def _make(
     content: Path,
     settings: Settings,
     config: FetchConfig,
+    limiter: HostLimiter,
 ) -> Imported:
     use_feed = feed.full_text if feed.full_text is not None else item.carries_article()
     if use_feed and item.html:
         return _from_feed(item, archived, content, settings)
-    return _from_page(item, content, settings, config)
+    with limiter.slot(item.url):  # one page at a time per site, PAGE_DELAY apart
+        return _from_page(item, content, settings, config)
 
 
 def follow_feed(
@@ -135,11 +138,13 @@ def follow_feed(
     config: FetchConfig,
     limit: int | None = None,
     dry_run: bool = False,
+    limiter: HostLimiter | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> tuple[FeedResult, Seen | None]:
     """Fetch one feed and archive its new items; returns the result and the feed's new state
     (``None`` when the feed was not read in full: its old state stays)."""
     result = FeedResult(feed)
+    limiter = limiter or HostLimiter(per_host=1, delay=PAGE_DELAY)
     feed_config = replace(
         config, accept=FEED_ACCEPT, max_bytes=min(config.max_bytes, FEED_MAX_BYTES)
     )
@@ -178,7 +183,7 @@ def follow_feed(
             ):
                 result.known += 1
                 continue
-            imported = _make(feed, item, archived, content, settings, config)
+            imported = _make(feed, item, archived, content, settings, config, limiter)
             if latest is not None and archive.holds_text(imported.article):
                 result.known += 1
                 continue
@@ -209,6 +214,7 @@ def follow(
     settings: Settings | None = None,
     config: FetchConfig | None = None,
     progress: TextIO | None = None,
+    page_delay: float = PAGE_DELAY,
 ) -> list[FeedResult]:
     """Follow every feed in turn; a failing feed is reported and the others go on. The state
     file is rewritten (atomically) after each feed read in full, once its files are written."""
@@ -219,6 +225,7 @@ def follow(
     state = load_state(state_path)
     archive = Archive.read(content, settings)
     progress = progress or sys.stderr
+    limiter = HostLimiter(per_host=1, delay=page_delay)
     results = []
     with make_client(replace(config, accept=FEED_ACCEPT)) as client:
         for number, feed in enumerate(feeds, 1):
@@ -231,6 +238,7 @@ def follow(
                 config=config,
                 limit=limit,
                 dry_run=dry_run,
+                limiter=limiter,
             )
             results.append(result)
             print(f"newsarchive feeds: [{number}/{len(feeds)}] {result.line()}", file=progress)
