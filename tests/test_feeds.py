@@ -452,7 +452,7 @@ def test_a_killed_run_leaves_state_and_archive_consistent(site, tmp_path):
     summary_items = []
     for number, name in enumerate(("rfi", "cdt")):
         key = f"two/{name}"
-        site.routes[key] = [Reply(body=pages[name].html.encode(), delay=60.0 * number)]
+        site.routes[key] = [Reply(body=pages[name].html.encode(), delay=300.0 * number)]
         summary_items.append(FeedItem(f"{site.url}/{key}", pages[name].title, "", "摘要"))
     site.routes["two"] = Reply(
         body=rss(summary_items), content_type=RSS_TYPE, headers={"ETag": '"2"'}
@@ -473,7 +473,7 @@ def test_a_killed_run_leaves_state_and_archive_consistent(site, tmp_path):
     ]
     env = {**os.environ, "NEWSARCHIVE_ALLOW_PRIVATE": "1"}
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 150
     while site.hits["two/cdt"] == 0 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     assert site.hits["two/cdt"] == 1, process.stderr.read() if process.poll() is not None else ""
