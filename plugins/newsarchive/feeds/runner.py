@@ -197,6 +197,8 @@ def follow_feed(
             result.failures.append(f"{item.url}: {exc.problem.message}{hint}")
         except (FetchError, FileExistsError) as exc:
             result.failures.append(f"{item.url}: {exc}")
+        except Exception as exc:  # a bug on one item is reported; the other items go on
+            result.failures.append(f"{item.url}: unexpected {type(exc).__name__}: {exc}")
     if not result.complete:
         return result, None
     if not (fetched.etag or fetched.last_modified):
