@@ -187,6 +187,11 @@ def follow_feed(
             if latest is not None and archive.holds_text(imported.article):
                 result.known += 1
                 continue
+            when = imported.article.metadata["archived"]
+            if any(c.archived == when for c in archive.by_key.get(url_key(item.url), [])):
+                raise fail(  # two captures of one URL at one second would share a page
+                    item.url, 0, "already captured at this second", "the next run captures it"
+                )
             imported = replace(imported, path=free_path(imported.path, archived))
             if not dry_run:
                 write_new(imported)
