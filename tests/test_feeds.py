@@ -144,7 +144,7 @@ def test_a_bad_feeds_yml_is_one_line_from_the_command(tmp_path, capsys):
     feeds.write_text("feeds:\n  - url: https://a.example/rss\n    limt: 3\n", "utf-8")
     assert main(["feeds", "fetch", "--feeds", str(feeds), "--content", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"newsarchive: {feeds}:3: error: unknown key 'limt'")
+    assert err.startswith(f"newsarchive: error: {feeds}:3: unknown key 'limt'")
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 

@@ -55,8 +55,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         feeds = load_feeds(args.feeds)
         results = follow(feeds, args.content, args.state, limit=args.limit, dry_run=args.dry_run)
-    except ArchiveError as exc:
-        print(f"newsarchive: {exc.problem}", file=sys.stderr)
+    except ArchiveError as exc:  # feeds.yml or the state file: name the line
+        problem = exc.problem
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        hint = f" ({problem.hint})" if problem.hint else ""
+        print(f"newsarchive: error: {where}: {problem.message}{hint}", file=sys.stderr)
         return 2
     for result in results:
         for path in result.new:
