@@ -172,7 +172,8 @@ def test_the_command_prints_the_path_and_never_overwrites(site, tmp_path, capsys
     assert first.read_bytes() == before and len(list(first.parent.iterdir())) == 1
 
     site.routes["a/5617184.html"] = Reply(body=page.replace("港版国安法", "港区国安法").encode())
-    assert main(["capture", url, "--content", str(content)]) == 0  # the article was edited
+    later = ["--archived-at", "2021-01-01T00:00:00Z"]  # never in the same second as the first
+    assert main(["capture", url, "--content", str(content), *later]) == 0  # the article was edited
     out, err = capsys.readouterr()
     second = Path(out.strip())
     assert second != first and second.is_file() and first.read_bytes() == before
