@@ -9,8 +9,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
-# Built-site and browser fixtures (built_site, site_server, chromium): see browser_support.py.
-pytest_plugins = ["browser_support"]
+# Built-site and browser fixtures (built_site, site_server, chromium): see browser_support.py;
+# the local HTTP server (local_server, site): see http_support.py.
+pytest_plugins = ["browser_support", "http_support"]
 
 ARCHIVED = """<!--1694605502000-->
 [金正恩与普京会晤 - 要闻解说](http://https://www.rfi.fr//cn/a/20230913-x)

@@ -15,8 +15,10 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+
+import pytest
 
 
 @dataclass
@@ -163,3 +165,18 @@ def self_signed(directory: str, name: str) -> tuple[ssl.SSLContext, ssl.SSLConte
     server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server.load_cert_chain(cert, key)
     return server, ssl.create_default_context(cafile=cert)
+
+
+@pytest.fixture(scope="module")
+def local_server() -> Iterator[LocalServer]:
+    """One local server for a test module (tests take it through ``site``)."""
+    with LocalServer() as running:
+        yield running
+
+
+@pytest.fixture
+def site(local_server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> LocalServer:
+    """The module's local server with no routes, and local addresses allowed to be fetched."""
+    monkeypatch.setenv("NEWSARCHIVE_ALLOW_PRIVATE", "1")
+    local_server.reset()
+    return local_server

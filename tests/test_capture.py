@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -49,19 +48,6 @@ def allow_local(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSARCHIVE_ALLOW_PRIVATE", "1")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as local:
-        yield local
-
-
-@pytest.fixture
-def site(server: LocalServer) -> Iterator[LocalServer]:
-    server.reset()
-    yield server
-    server.reset()
-
-
 def local(config_host: str, server: LocalServer, path: str) -> str:
     """``path`` on ``server`` under the name ``config_host`` (resolved to the server)."""
     return f"http://{config_host}:{server.port}{path}"
@@ -99,21 +85,23 @@ def archived_body(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def captured(server: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def captured(
+    local_server: LocalServer, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
     """Every publisher's page captured from the local server under the publisher's own host."""
-    server.reset()
+    local_server.reset()
     content = tmp_path_factory.mktemp("project") / "content"
     written = {}
     for name, page in PAGES.items():
         parts = urlsplit(page.url)
-        server.routes[parts.path.lstrip("/")] = Reply(body=page.html.encode("utf-8"))
-        url = local(parts.hostname or "", server, parts.path)
-        result = capture(url, content, config=to_server(server))
+        local_server.routes[parts.path.lstrip("/")] = Reply(body=page.html.encode("utf-8"))
+        url = local(parts.hostname or "", local_server, parts.path)
+        result = capture(url, content, config=to_server(local_server))
         assert result.outcome == "new" and result.copied_from is None
         result.path.parent.mkdir(parents=True, exist_ok=True)
         result.path.write_text(result.imported.text, "utf-8")
         written[name] = result.path
-    server.reset()
+    local_server.reset()
     return written
 
 
@@ -131,16 +119,16 @@ def test_a_publishers_page_keeps_the_articles_own_html(name, captured):
     assert "<script" not in raw and "<nav" not in raw and "<form" not in raw
 
 
-def test_captured_files_pass_check_and_build(captured, server, tmp_path, capsys):
+def test_captured_files_pass_check_and_build(captured, local_server, tmp_path, capsys):
     """The publishers' captures and a Wayback copy pass `check` and build with Pelican."""
     from test_build import build
 
     content = tmp_path / "content"
     shutil.copytree(next(iter(captured.values())).parents[2], content)
-    server.reset()
-    url = f"{server.url}/cn/gone"
-    wayback(server, {url: PAGES["cdt"].html.encode("utf-8")})
-    copy = capture(url, content, wayback=f"{server.url}/wb")
+    local_server.reset()
+    url = f"{local_server.url}/cn/gone"
+    wayback(local_server, {url: PAGES["cdt"].html.encode("utf-8")})
+    copy = capture(url, content, wayback=f"{local_server.url}/wb")
     write_new(copy.imported)
     count = len(captured) + 1
     assert main(["check", "--content", str(content), str(content)]) == 0

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser_support import build_site
 from feeds_support import FeedItem, atom, corpus_items, kept_share, rss
-from http_support import LocalServer, Reply
+from http_support import Reply
 from newsarchive.cli import main
 from newsarchive.convert.errors import ArchiveError
 from newsarchive.convert.pipeline import convert_file
@@ -39,19 +38,6 @@ FOOTER = "获取更多RSS"
 @pytest.fixture(autouse=True)
 def allow_local(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSARCHIVE_ALLOW_PRIVATE", "1")
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as local:
-        yield local
-
-
-@pytest.fixture
-def site(server: LocalServer) -> Iterator[LocalServer]:
-    server.reset()
-    yield server
-    server.reset()
 
 
 def to_server() -> FetchConfig:

@@ -69,17 +69,17 @@ def stored_urls(directory: Path) -> set[str]:
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
 def test_interrupted_run_is_resumed(content, server, capsys, stop):
     images = content / "images"
-    for n, url in enumerate(URLS[4:], start=4):  # still going when stopped, however loaded
-        server.routes[url.removeprefix("https://")] = Reply(body=make_image(n), delay=5.0)
     process = subprocess.Popen(
         [str(NEWSARCHIVE), *fetch_args(content, server)], stdout=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 30
     journal = images / JOURNAL
     while time.monotonic() < deadline and process.poll() is None:
-        if journal.exists() and journal.read_text("utf-8").count("\n") >= 3:
+        if journal.exists() and journal.read_text("utf-8").count('"file"') >= 3:
             break
         time.sleep(0.02)
+    for n, url in enumerate(URLS):  # what is not fetched yet now waits: the run is still going
+        server.routes[url.removeprefix("https://")] = Reply(body=make_image(n), delay=5.0)
     process.send_signal(stop)
     out, _ = process.communicate(timeout=30)
     for n, url in enumerate(URLS):  # the resumed run need not wait

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,17 +35,9 @@ FAST = CheckConfig(
 )
 
 
-@pytest.fixture(scope="module")
-def running_server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
-
-
 @pytest.fixture
-def server(running_server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> LocalServer:
-    monkeypatch.setenv("NEWSARCHIVE_ALLOW_PRIVATE", "1")
-    running_server.reset()
-    return running_server
+def server(site: LocalServer) -> LocalServer:
+    return site
 
 
 def _archive(tmp_path: Path, server: LocalServer, names: list[str]) -> Path:
@@ -191,9 +182,9 @@ def test_a_killed_run_keeps_what_it_checked_and_the_next_run_goes_on(tmp_path, s
     assert len(load(status)[0]) == len(names)
 
 
-def test_a_status_file_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
-    content = tmp_path / "content"
-    content.mkdir()
+def test_a_status_file_that_cannot_be_written_is_a_one_line_error(tmp_path, server, capsys):
+    server.routes["news/live"] = SCENARIOS["live"][0]
+    content = _archive(tmp_path, server, ["live"])
     status = tmp_path / "missing" / "source-status.jsonl"
     assert main(["sources", "check", str(content), "--status", str(status)]) == 1
     err = capsys.readouterr().err

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pickle
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -43,17 +42,9 @@ def page(body: str, meta: str = "") -> str:
     return f"<!doctype html><html><head>{head}<title>t</title></head><body>{body}</body></html>"
 
 
-@pytest.fixture(scope="module")
-def running_server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
-
-
 @pytest.fixture
-def server(running_server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> LocalServer:
-    monkeypatch.setenv("NEWSARCHIVE_ALLOW_PRIVATE", "1")
-    running_server.reset()
-    return running_server
+def server(site: LocalServer) -> LocalServer:
+    return site
 
 
 FAST = FetchConfig(connect_timeout=2, read_timeout=2, deadline=5)
