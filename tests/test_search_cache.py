@@ -61,3 +61,38 @@ def test_a_changed_document_rebuilds_the_index(tmp_path):
 def test_no_cache_writes_directly(tmp_path):
     stats = glue.write_index_cached(DOCS, tmp_path / "out", None)
     assert stats.docs == 2 and (tmp_path / "out").is_dir()
+
+
+def test_a_rebuild_tokenizes_only_the_changed_documents(tmp_path, monkeypatch):
+    import newsarchive.search.term_cache as term_cache
+
+    cache = tmp_path / "cache"
+    glue.write_index_cached(DOCS, tmp_path / "one", cache)
+    tokenized = []
+    real = term_cache.doc_counts
+    monkeypatch.setattr(
+        term_cache, "doc_counts", lambda doc, table: tokenized.append(doc.url) or real(doc, table)
+    )
+    added = SearchDoc(title="新文章", text="又一篇。", url="articles/c.html", date="2024-07-01")
+    glue.write_index_cached([*DOCS, added], tmp_path / "two", cache)
+    assert tokenized == ["articles/c.html"]
+    fresh = tmp_path / "fresh"
+    glue.write_index([*DOCS, added], fresh)
+    assert same_tree(fresh, tmp_path / "two")
+
+
+def test_damaged_or_stale_term_entries_are_redone_or_removed(tmp_path, capsys):
+    from newsarchive.search.term_cache import TermCache
+
+    cache = tmp_path / "cache"
+    glue.write_index_cached(DOCS, tmp_path / "one", cache)
+    terms = TermCache(tmp_path / "cache-terms", glue._code_version())
+    kept, gone = terms._path(DOCS[1]), terms._path(DOCS[0])
+    assert sorted((tmp_path / "cache-terms").glob("*/*")) == sorted([kept, gone])
+    kept.write_bytes(kept.read_bytes()[:-5])  # truncated
+    glue.write_index_cached(DOCS[1:], tmp_path / "two", cache)  # and the first doc is gone
+    fresh = tmp_path / "fresh"
+    glue.write_index(DOCS[1:], fresh)
+    assert same_tree(fresh, tmp_path / "two")
+    assert list((tmp_path / "cache-terms").glob("*/*")) == [kept]
+    assert "damaged cache entry" in capsys.readouterr().err

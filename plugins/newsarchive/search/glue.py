@@ -33,6 +33,7 @@ from pelican import signals
 
 from .. import cachefile
 from ..report import errors
+from .term_cache import TermCache
 from .text import html_to_text
 from .writer import TAG_URL, IndexStats, SearchDoc, write_index
 
@@ -135,6 +136,8 @@ def write_index_cached(
     The last index is kept under ``cache/<key>/`` (one at a time) and hard-linked (or copied)
     into ``out``; a rebuild with no changes writes no index at all. ``cache/<key>.json``, written
     last, lists every file's size and SHA-256: a kept index is used only when it is whole.
+    When the index must be written, each unchanged document's terms come from
+    ``<cache>-terms/`` (:mod:`.term_cache`).
     """
     if cache is None:
         return write_index(docs, out, tag_url=tag_url)
@@ -145,7 +148,9 @@ def write_index_cached(
     if stats is not None:
         shutil.copytree(kept, out, copy_function=_link_or_copy)
         return stats
-    stats = write_index(docs, out, tag_url=tag_url)
+    terms = TermCache(cache.with_name(cache.name + "-terms"), _code_version())
+    stats = write_index(docs, out, tag_url=tag_url, counts=terms.counts)
+    terms.prune()
     if cache.exists():
         shutil.rmtree(cache)
     cache.mkdir(parents=True)

@@ -90,20 +90,38 @@ class Model:
 _NUMERATOR = [(K1 + 1) * tf for tf in range(64)]
 
 
+# One field of one document: its length in tokens and each term's count, in first-seen order.
+FieldCounts = tuple[int, dict[str, int]]
+
+
+def field_counts(tokens: Sequence[str]) -> FieldCounts:
+    """A field's token list as :data:`FieldCounts`."""
+    return len(tokens), Counter(tokens)  # first-seen order, like lunr.js
+
+
 def build_model(
     docs: Iterable[Sequence[Sequence[str]]], fields: Sequence[tuple[str, float]]
 ) -> Model:
     """Index documents given as one token list per field, in ``fields`` order; doc refs are
     their positions (0, 1, …)."""
+    return build_model_from_counts(
+        ([field_counts(tokens) for tokens in doc] for doc in docs), fields
+    )
+
+
+def build_model_from_counts(
+    docs: Iterable[Sequence[FieldCounts]], fields: Sequence[tuple[str, float]]
+) -> Model:
+    """:func:`build_model` from each document's :data:`FieldCounts` (one per field)."""
     model = Model([name for name, _ in fields], [boost for _, boost in fields])
     model.lengths = [array("I") for _ in fields]
     model.postings = [{} for _ in fields]
     ordinals = model.ordinals
-    for doc, field_tokens in enumerate(docs):
-        for f, tokens in enumerate(field_tokens):
-            model.lengths[f].append(len(tokens))
+    for doc, doc_fields in enumerate(docs):
+        for f, (length, counts) in enumerate(doc_fields):
+            model.lengths[f].append(length)
             field_postings = model.postings[f]
-            for token, tf in Counter(tokens).items():  # first-seen order, like lunr.js
+            for token, tf in counts.items():
                 if token not in ordinals:
                     ordinals[token] = len(ordinals)
                 postings = field_postings.get(token)

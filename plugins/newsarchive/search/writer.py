@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .folding import browser_map, folder
-from .lunr_index import build_model
+from .folding import Folder, browser_map, folder
+from .lunr_index import FieldCounts, build_model_from_counts, field_counts
 from .shards import LAST, MORE, encode_ids, split_shards
 from .tokenizer import tokenize
 
@@ -116,6 +116,14 @@ def doc_fields(doc: SearchDoc) -> tuple[str, str]:
     return doc.title, body
 
 
+def doc_counts(doc: SearchDoc, table: Folder) -> list[FieldCounts]:
+    """The terms of each indexed field of ``doc`` (``FIELDS`` order), counted."""
+    return [field_counts(tokenize(text, table)) for text in doc_fields(doc)]
+
+
+Counts = Callable[[SearchDoc, Folder], list[FieldCounts]]
+
+
 def write_index(
     docs: Sequence[SearchDoc],
     out: Path,
@@ -124,15 +132,17 @@ def write_index(
     doc_chunk: int = DOC_CHUNK,
     tag_url: str = TAG_URL,
     head_chars: int = HEAD_CHARS,
+    counts: Counts = doc_counts,
 ) -> IndexStats:
     """Write the search index of ``docs`` (ids = positions) into the directory ``out``.
 
-    ``tag_url`` is the site's ``TAG_URL`` (``{slug}`` is replaced by a tag's slug).
+    ``tag_url`` is the site's ``TAG_URL`` (``{slug}`` is replaced by a tag's slug); ``counts``
+    gives a document's counted terms (:func:`doc_counts`, or a cache of it).
     """
     start = time.perf_counter()
     table = folder()
-    # One document's tokens at a time: the whole corpus's token lists would take ~1 GB at 5,000.
-    model = build_model(([tokenize(text, table) for text in doc_fields(d)] for d in docs), FIELDS)
+    # One document's terms at a time: the whole corpus's token lists would take ~1 GB at 5,000.
+    model = build_model_from_counts((counts(d, table) for d in docs), FIELDS)
 
     (out / "s").mkdir(parents=True, exist_ok=True)
     (out / "d").mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,67 @@
+"""Each document's counted search terms, kept between builds by the hash of its indexed text.
+
+Adding one article changes every term's weight (the document count and average lengths are
+part of it), so the index is written anew; but the other documents' terms are the same, and
+tokenizing them was half of writing the index. Entries are sealed :mod:`..cachefile` files, one
+per document under ``<folder>/<2 hex>/<key>``; a damaged one is a miss (one warning line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .. import cachefile
+from .folding import Folder
+from .lunr_index import FieldCounts
+from .writer import SearchDoc, doc_counts, doc_fields
+
+
+def encode(counts: list[FieldCounts]) -> bytes:
+    """``[[length, [term, …], [count, …]], …]`` as UTF-8 JSON."""
+    rows = [[length, list(terms), list(terms.values())] for length, terms in counts]
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode(data: bytes) -> list[FieldCounts]:
+    """Inverse of :func:`encode`."""
+    return [(length, dict(zip(terms, tfs, strict=True))) for length, terms, tfs in json.loads(data)]
+
+
+class TermCache:
+    """:func:`.writer.doc_counts` through a folder of cache entries (``version``: the code's)."""
+
+    def __init__(self, folder: Path, version: str) -> None:
+        self.folder = folder
+        self.version = version.encode("utf-8")
+        self.hits = 0
+        self._used: set[Path] = set()
+
+    def _path(self, doc: SearchDoc) -> Path:
+        digest = hashlib.sha256(self.version)
+        for text in doc_fields(doc):
+            digest.update(b"\0" + text.encode("utf-8"))
+        key = digest.hexdigest()
+        return self.folder / key[:2] / key
+
+    def counts(self, doc: SearchDoc, table: Folder) -> list[FieldCounts]:
+        """The document's counted terms, from the cache or computed (and kept)."""
+        path = self._path(doc)
+        self._used.add(path)
+        cached = cachefile.load(path, decode, "tokenizing the document again")
+        if cached is not None:
+            self.hits += 1
+            return cached
+        counts = doc_counts(doc, table)
+        cachefile.write(path, encode(counts))
+        return counts
+
+    def prune(self) -> int:
+        """Delete the entries this build did not use (edited or removed articles); how many."""
+        if not self.folder.is_dir():
+            return 0
+        stale = [p for p in self.folder.glob("*/*") if p not in self._used]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
