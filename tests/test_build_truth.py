@@ -156,7 +156,8 @@ def test_damaged_caches_are_redone_and_the_output_is_the_same(tmp_path, clean, k
     terms = sorted((warm / "newsarchive-search-terms").glob("*/*"))[:1]  # read: meta.js is damaged
     tags = sorted((warm / "newsarchive-tags").glob("*.marshal"))
     assert {p.name.split("-")[0] for p in tags} == {"analyses", "dictionary", "slugs", "tags"}
-    damaged = [*entries, index / "meta.js", *terms, *tags]
+    pages = sorted((warm / "newsarchive-pages").glob("*/*"))[:1]
+    damaged = [*entries, index / "meta.js", *terms, *pages, *tags]
     for path in damaged:
         damage(path, kind)
 

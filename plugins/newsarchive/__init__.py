@@ -9,6 +9,7 @@ from __future__ import annotations
 
 def register() -> None:
     """Pelican plugin entry point: connect every room's signals."""
+    from . import page_cache
     from .images import glue as images
     from .reader import register as register_reader
     from .report import glue as report
@@ -23,9 +24,10 @@ def register() -> None:
     search.register()
     images.register()
     register_sources()
+    page_cache.register()
     # Pelican calls a signal's handlers in no set order: the plugin's one ``finalized`` handler
     # runs these in order, then prints the report and sets the exit status.
-    report.register(finishing=[search.write_search_index, images.report])
+    report.register(finishing=[search.write_search_index, images.report, page_cache.finish])
 
     from .feed_summaries import register as register_feed_summaries
 

@@ -1,0 +1,212 @@
+"""Article pages rendered once: a rebuild copies each unchanged page instead of rendering it.
+
+A page's key hashes everything its template reads: the site (templates, the plugin's code, the
+settings, the menu's pages) and the article (its HTML, metadata, tags, authors, publisher,
+neighbours, other captures, reading time, source mark). Adding one article changes the keys of
+its two neighbours and of the other captures of its URL; every other page is copied from
+``CACHE_PATH/newsarchive-pages`` (sealed :mod:`.cachefile` entries, compressed), which was
+two thirds of a rebuild's rendering at 15,000 articles. Entries this build did not use are
+removed at its end. ``NEWSARCHIVE_PAGE_CACHE = False`` (or ``NEWSARCHIVE_CACHE = False``)
+renders every page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import zlib
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pelican import __version__ as pelican_version
+from pelican import signals
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
+
+from . import cachefile
+
+_PLAIN = (str, int, float, bool, type(None))
+# Where the build reads and writes: not part of what a page shows.
+_WHERE = {"OUTPUT_PATH", "CACHE_PATH"}
+
+
+def _plain(value: Any) -> Any:
+    """A setting as JSON that is the same in every build (no object addresses): functions by
+    their code, other objects by their type."""
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(v) for v in value]
+        return items if isinstance(value, list | tuple) else sorted(items, key=repr)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    code = getattr(value, "__code__", None)
+    if code is not None:
+        return [value.__qualname__, code.co_code.hex(), repr(code.co_consts)]
+    return type(value).__qualname__
+
+
+def _files_digest(folders: Iterable[Path], pattern: str) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob(pattern)):
+            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def site_key(settings: dict[str, Any], pages: Iterable[Any] = ()) -> str:
+    """What every page depends on: templates, the plugin's code, settings, the menu's pages."""
+    templates = Path(settings.get("THEME", "")) / "templates"
+    code = _files_digest([Path(__file__).parent], "*.py")
+    theme = _files_digest([templates], "*") if templates.is_dir() else ""
+    plain = {k: _plain(v) for k, v in sorted(settings.items()) if k.isupper() and k not in _WHERE}
+    menu = [[p.url, str(p.title), str(getattr(p, "menu_label", "") or "")] for p in pages]
+    facts = [pelican_version, code, theme, plain, menu]
+    text = json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _ref(article: Any) -> list[str] | None:
+    if article is None:
+        return None
+    return [article.url, str(article.title), str(getattr(article, "lang", ""))]
+
+
+def _when(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def article_key(site: str, article: Any, content: str) -> str:
+    """The key of ``article``'s page in the site ``site`` (see :func:`site_key`)."""
+    metadata = {k: _when(v) for k, v in sorted(article.metadata.items())}
+    category = getattr(article, "category", None)
+    facts = [
+        site,
+        article.save_as,
+        article.url,
+        content,
+        metadata,
+        [[str(t), t.url] for t in getattr(article, "tags", None) or []],
+        [[str(a), a.url] for a in getattr(article, "authors", None) or []],
+        [str(category), category.url] if category else None,
+        _ref(getattr(article, "older", None)),
+        _ref(getattr(article, "newer", None)),
+        [[*_ref(c), _when(c.archived)] for c in getattr(article, "captures", None) or []],
+        getattr(article, "reading_minutes", None),
+        repr(getattr(article, "source_mark", None)),
+    ]
+    text = json.dumps(facts, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class PageCache:
+    """Rendered pages under ``folder``, by key."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.copied = 0
+        self.rendered = 0
+        self._used: set[Path] = set()
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(self, key: str) -> str | None:
+        path = self.path(key)
+        self._used.add(path)
+        return cachefile.load(
+            path, lambda data: zlib.decompress(data).decode("utf-8"), "rendering the page again"
+        )
+
+    def put(self, key: str, page: str) -> None:
+        cachefile.write(self.path(key), zlib.compress(page.encode("utf-8"), 1))
+
+    def prune(self) -> int:
+        """Delete the pages this build did not use; how many."""
+        if not self.folder.is_dir():
+            return 0
+        stale = [p for p in self.folder.glob("*/*") if p not in self._used]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
+
+
+class CachingWriter(Writer):
+    """Pelican's writer, copying an article's page from the :class:`PageCache` when its key is
+    known (and keeping what it renders)."""
+
+    cache: PageCache | None = None
+    site: str = ""
+
+    def write_file(
+        self, name: str, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any
+    ):  # type: ignore[override]
+        article = kwargs.get("article")
+        cache = self.cache
+        if cache is None or article is None or "archived_path" not in article.metadata:
+            return super().write_file(name, template, context, *args, **kwargs)
+        key = article_key(self.site, article, article.content)
+        page = cache.get(key)
+        path = sanitised_join(self.output_path, name)
+        if page is None:
+            super().write_file(name, template, context, *args, **kwargs)
+            with open(path, encoding="utf-8") as handle:
+                cache.put(key, handle.read())
+            cache.rendered += 1
+            return None
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with self._open_w(path, "utf-8", override=kwargs.get("override_output", False)) as handle:
+            handle.write(page)
+        cache.copied += 1
+        signals.content_written.send(path, context={**context, **kwargs, "output_file": name})
+        return None
+
+
+_state: dict[str, Any] = {}
+
+
+def _enabled(settings: dict[str, Any]) -> bool:
+    return bool(settings.get("NEWSARCHIVE_CACHE", True)) and bool(
+        settings.get("NEWSARCHIVE_PAGE_CACHE", True)
+    )
+
+
+def writer_class(pelican: Any) -> type[Writer]:
+    """The writer for this build (``get_writer``)."""
+    settings = pelican.settings
+    if not _enabled(settings):
+        CachingWriter.cache = None
+        return Writer
+    folder = Path(settings.get("CACHE_PATH", "cache")) / "newsarchive-pages"
+    CachingWriter.cache = _state["cache"] = PageCache(folder)
+    return CachingWriter
+
+
+def key_site(generators: list[Any]) -> None:
+    """Compute the site's key once every generator's context is final (before the writer)."""
+    if generators and _enabled(generators[0].settings):
+        context = generators[0].context
+        CachingWriter.site = site_key(generators[0].settings, context.get("pages", []))
+
+
+def finish(pelican: Any) -> None:
+    """Say how many article pages were rendered and copied; prune the cache."""
+    cache = _state.pop("cache", None)
+    CachingWriter.cache = None
+    if cache is None:
+        return
+    removed = cache.prune()
+    print(
+        f"newsarchive: article pages: {cache.rendered} rendered, {cache.copied} unchanged ones "
+        "copied from the cache" + (f"; {removed} unused cache entries removed" if removed else ""),
+        file=sys.stderr,
+    )
+
+
+def register() -> None:
+    signals.get_writer.connect(writer_class)
+    signals.all_generators_finalized.connect(key_site)
