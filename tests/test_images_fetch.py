@@ -342,7 +342,7 @@ def test_proxy_urls():
 
 
 def test_half_written_files_of_a_killed_run_are_removed(server, config, tmp_path):
-    stale, fresh = tmp_path / ".tmp-stale", tmp_path / ".tmp-fresh"
+    stale, fresh = tmp_path / ".a.jpg.0badc0ffee00.tmp", tmp_path / ".b.jpg.c0ffee0badc0.tmp"
     stale.write_bytes(b"half an image")
     fresh.write_bytes(b"another run, writing now")
     old = time.time() - 3600

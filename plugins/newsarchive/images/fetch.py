@@ -29,8 +29,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from PIL import Image, UnidentifiedImageError
 
+from .. import atomic
 from .config import FetchConfig
-from .manifest import Entry, Manifest, error_entry, is_stored, ok_entry, write_atomic
+from .manifest import Entry, Manifest, error_entry, is_stored, ok_entry
 from .references import PROXY_HOSTS, original_of, proxied
 
 #: Pillow format → (file extension, content type) of the images that are kept.
@@ -201,7 +202,7 @@ def store(data: bytes, ext: str, directory: Path) -> tuple[str, bool]:
     try:
         # Not fsynced (a few ms each): a file cut short by a power failure has the wrong size,
         # so Manifest.has_file rejects it and the next run fetches it again.
-        write_atomic(path, data, sync=False)
+        atomic.write(path, data, durable=False)
     finally:
         with _STORE_LOCK:
             _WRITING.discard(name)
@@ -365,9 +366,9 @@ def fetch_all(
 
 
 def _remove_stale_temporaries(directory: Path, age: float = 600.0) -> None:
-    """Delete half-written files that a killed run left behind (``.tmp-*``, older than ``age``)."""
+    """Delete half-written files that a killed run left behind (``.*.tmp``, older than ``age``)."""
     now = time.time()
-    for path in directory.glob(".tmp-*"):
+    for path in directory.glob(atomic.TEMPORARY_GLOB):
         with contextlib.suppress(OSError):
             if now - path.stat().st_mtime > age:
                 path.unlink()

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from .. import atomic
 from ..convert.errors import Problem
 from .classify import CHANGED, GONE, LIVE, STATUSES, UNKNOWN, Verdict
 
@@ -158,13 +159,9 @@ def load(path: str | Path) -> tuple[dict[str, Record], list[Problem]]:
 def write(path: str | Path, records: Iterable[Record]) -> None:
     """Rewrite the status file atomically (sorted by URL) and drop the journal it absorbed."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
+    with atomic.replacing(path, durable=True) as handle:
         for record in sorted(records, key=lambda r: r.url):
-            handle.write(record.to_json() + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
+            handle.write((record.to_json() + "\n").encode("utf-8"))
     journal_path(path).unlink(missing_ok=True)
 
 
