@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from http_support import LocalServer, Reply
 from newsarchive.cli import main
+from newsarchive.contrib import conventions
 from newsarchive.contrib.capture import (
     capture,
     cdx_url,
@@ -23,6 +24,7 @@ from newsarchive.contrib.capture import (
     parse_cdx,
     snapshot_url,
 )
+from newsarchive.contrib.conventions import ArchiveIndex
 from newsarchive.contrib.importer import write_new
 from newsarchive.convert.errors import ArchiveError
 from newsarchive.convert.pipeline import convert_file, convert_text
@@ -167,6 +169,34 @@ def test_the_command_prints_the_path_and_never_overwrites(site, tmp_path, capsys
     assert second != first and second.is_file() and first.read_bytes() == before
     assert f"new capture: {first} archived this URL with a different text; both are kept" in err
     assert main(["check", "--content", str(content), str(content)]) == 0
+
+
+def test_captures_of_one_run_read_the_archive_once(site, tmp_path, monkeypatch):
+    """A run of captures (as ``feeds fetch`` makes) passes one index: the archive's files are read
+    once, and a page captured earlier in the run is a duplicate the second time."""
+    from test_build import archived_files
+
+    content = tmp_path / "content"
+    for path in archived_files()[:3]:
+        (content / "articles" / "old").mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, content / "articles" / "old" / path.name)
+    reads: list[Path] = []
+    real = conventions.read_capture
+    monkeypatch.setattr(conventions, "read_capture", lambda p: reads.append(p) or real(p))
+    site.routes["a/1.html"] = Reply(body=PAGES["voa"].html.encode("utf-8"))
+    site.routes["a/2.html"] = Reply(body=PAGES["dw"].html.encode("utf-8"))
+    index = ArchiveIndex.read(content)
+    assert len(reads) == 3
+    first = capture(f"{site.url}/a/1.html", content, index=index)
+    assert first.outcome == "new"
+    write_new(first.imported)
+    index.add(first.path, first.imported.article)
+    assert capture(f"{site.url}/a/2.html", content, index=index).outcome == "new"
+    again = capture(f"{site.url}/a/1.html", content, index=index)
+    assert (again.outcome, again.existing) == ("duplicate", first.path.resolve())
+    assert len(reads) == 3  # no capture read the archive again
+    alone = capture(f"{site.url}/a/1.html", content)  # without an index: one read of its own
+    assert (alone.outcome, len(reads)) == ("duplicate", 3 + 4)
 
 
 def test_output_directory_and_archive_time(site, tmp_path, capsys):
