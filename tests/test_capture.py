@@ -279,8 +279,8 @@ def test_a_gone_page_without_a_copy_is_an_error(site, tmp_path, capsys, monkeypa
     out, err = capsys.readouterr()
     assert out == ""
     assert err == (
-        "newsarchive capture: the page is gone (HTTP 410) and the Wayback Machine has no copy of "
-        "it (attach a saved copy of the page to the request, or use newsarchive import)\n"
+        f"newsarchive: error: {site.url}/gone: the page is gone (HTTP 410) and the Wayback Machine "
+        "has no copy of it (attach a saved copy of the page to the request, or use newsarchive import)\n"
     )
 
 
@@ -373,7 +373,7 @@ def test_a_response_that_is_not_html(site, tmp_path, capsys):
     site.routes["report.pdf"] = Reply(body=b"%PDF-1.4 ...", content_type="application/pdf")
     assert main(["capture", f"{site.url}/report.pdf", "--content", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
-        "newsarchive capture: not a web page: the server sent application/pdf "
+        f"newsarchive: error: {site.url}/report.pdf: not a web page: the server sent application/pdf "
         "(give the address of the article's page)\n"
     )
 
@@ -382,7 +382,7 @@ def test_a_section_front_is_refused(site, tmp_path, capsys):
     site.routes["cn/china"] = Reply(body=SECTION_FRONT.format(items=HEADLINES).encode("utf-8"))
     assert main(["capture", f"{site.url}/cn/china", "--content", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
-        "newsarchive capture: not an article: most of its text links to other pages: it is a "
+        f"newsarchive: error: {site.url}/cn/china: not an article: most of its text links to other pages: it is a "
         "section front or a list (give the address of the article itself)\n"
     )
 
@@ -401,7 +401,8 @@ def test_private_addresses_are_refused_unless_allowed(site, tmp_path, capsys, mo
     site.routes["story"] = Reply(body=PAGES["dw"].html.encode("utf-8"))
     assert main(["capture", f"{site.url}/story", "--content", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("newsarchive capture: ") and "127.0.0.1" in err and err.count("\n") == 1
+    assert err.startswith(f"newsarchive: error: {site.url}/story: refused, 127.0.0.1 is a loopback")
+    assert "NEWSARCHIVE_ALLOW_PRIVATE=1" in err and err.count("\n") == 1
     assert site.hits["story"] == 0
 
 

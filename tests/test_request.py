@@ -305,7 +305,7 @@ def test_the_workflow_steps_answer_a_bad_request(runner):
     runner.values["github.event.issue.body"] = body
     parsed = runner.run("Read the request")
     assert parsed.returncode == 1  # the step is continue-on-error; later steps see the outcome
-    assert parsed.stderr == "newsarchive request: give one address only, with no spaces or quotes\n"
+    assert parsed.stderr == "newsarchive: error: give one address only, with no spaces or quotes\n"
     assert step_named("Capture the article")["if"] == "steps.parse.outcome == 'success'"
     assert step_named("Open a pull request")["if"] == "steps.capture.outputs.path != ''"
     assert step_named("Answer on the issue")["if"] == "${{ !cancelled() }}"  # not when replaced

@@ -98,17 +98,9 @@ def _import(args: argparse.Namespace) -> int:
 
 def _capture(args: argparse.Namespace) -> int:
     from .contrib.capture import capture, describe  # here: loads httpx, trafilatura
-    from .web import FetchError
 
-    try:
-        archived = parse_time(args.archived_at) if args.archived_at else None
-        captured = capture(args.url, args.content, archived, args.output)
-    except ArchiveError as exc:
-        print(f"newsarchive capture: {exc.problem.message} ({exc.problem.hint})", file=sys.stderr)
-        return 1
-    except FetchError as exc:
-        print(f"newsarchive capture: {exc}", file=sys.stderr)
-        return 1
+    archived = parse_time(args.archived_at) if args.archived_at else None
+    captured = capture(args.url, args.content, archived, args.output)
     for line in describe(captured):
         print(f"newsarchive capture: {line}", file=sys.stderr)
     if captured.outcome == "duplicate":
@@ -116,10 +108,7 @@ def _capture(args: argparse.Namespace) -> int:
     try:
         write_new(captured.imported)
     except FileExistsError:
-        print(
-            f"newsarchive capture: {captured.path} already exists; nothing written", file=sys.stderr
-        )
-        return 1
+        raise InputError(f"{captured.path} already exists; nothing written") from None
     print(captured.path)
     return 0
 
@@ -328,6 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         _error(f"{where}{exc.strerror or exc}")
     except Exception as exc:
+        from .web.errors import FetchError  # here: web/ loads httpx
+
+        if isinstance(exc, FetchError):  # a refused address, a timeout, an HTTP error…
+            _error(str(exc))
+            return 1
         if os.environ.get("NEWSARCHIVE_DEBUG"):
             raise
         _error(
