@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from git_support import git
 from http_support import LocalServer, Reply
 from newsarchive.cli import main
 from newsarchive.contrib.request import (
@@ -206,16 +207,6 @@ class Runner:
 def server() -> Iterator[LocalServer]:
     with LocalServer() as local:
         yield local
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 @pytest.fixture
