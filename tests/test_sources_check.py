@@ -219,3 +219,10 @@ def test_a_status_file_that_cannot_be_written_is_a_one_line_error(tmp_path, serv
     assert main(["sources", "check", str(content), "--status", str(status)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("newsarchive: error: ") and err.count("\n") == 1 and "missing" in err
+
+
+def test_the_options_defaults_are_the_check_configs():
+    """The parser states CheckConfig's defaults without importing the HTTP stack: they agree."""
+    from newsarchive.sources import command
+
+    assert (CheckConfig().workers, CheckConfig().delay) == (command.WORKERS, command.DELAY)

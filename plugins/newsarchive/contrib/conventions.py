@@ -23,23 +23,13 @@ from ..convert.errors import ArchiveError, Problem
 from ..convert.header import parse_header
 from ..convert.pipeline import Article, Settings
 from ..convert.urls import repair_url, url_key
+from ..inputs import binary_kind
 from .check import check_files, find_files
 from .importer import conventional_name
 from .naming import FREE, SETTING, Naming, read_setting
 
 CONVENTIONAL_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*\.(?:html|md)$")
 _SNIFF = 8192
-# Leading bytes of the binary files most often renamed or saved by mistake.
-_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"RIFF", "a WebP image or other RIFF file"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (or .docx/.epub)"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"MIME-Version:", "an MHTML web archive"),
-)
 _SAVED_PAGE = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
 )
@@ -60,16 +50,6 @@ def body_digest(article: Article) -> str:
     """A digest of the article's converted text, blind to whitespace."""
     text = re.sub(r"\s+", " ", article.markdown).strip()
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def binary_kind(head: bytes) -> str | None:
-    """What a file that is not text is ("a PNG image"…, or "binary"), from its first bytes."""
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "binary"
-    return None
 
 
 def sniff(path: Path) -> Problem | None:

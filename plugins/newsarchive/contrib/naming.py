@@ -16,11 +16,14 @@ import re
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..convert.pipeline import Article
 from ..convert.slugs import readable_part
 from ..convert.urls import url_hash
 from ..settings_file import SETTINGS_FILE, read_literal
+
+if TYPE_CHECKING:
+    from ..convert.pipeline import Article
 
 CONVENTIONAL = "conventional"
 FREE = "free"

@@ -9,18 +9,20 @@ from collections import Counter, defaultdict
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..batch import Converter
-from ..convert.pipeline import Settings
 from ..convert.publishers import PublisherTable
 from ..inputs import InputError
 from ..settings_file import SETTINGS_FILE, SettingError, read_literal
-from ..web import FetchConfig
-from .check import CheckConfig, Source, find_sources, run_checks
-from .classify import STATUSES
-from .status import STATUS_FILE, Record, load
+from .status import STATUS_FILE, STATUSES, Record, load
+
+if TYPE_CHECKING:
+    from .check import Source
 
 DEFAULT_STATUS = f"content/{STATUS_FILE}"
+# CheckConfig's defaults, for the options: check.py loads the HTTP stack, which the parser does
+# not (tests/test_sources_check.py proves they agree).
+WORKERS, DELAY = 4, 2.0
 
 
 def summary(sources: list[Source], records: dict[str, Record], checked: list[Record]) -> str:
@@ -68,6 +70,11 @@ def _check_sources(args: argparse.Namespace) -> int:
         TextColumn,
         TimeRemainingColumn,
     )
+
+    from ..batch import Converter
+    from ..convert.pipeline import Settings
+    from ..web import FetchConfig
+    from .check import CheckConfig, find_sources, run_checks
 
     status_path = Path(args.status)
     records, problems = load(status_path)
@@ -163,15 +170,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--status", default=DEFAULT_STATUS, metavar="FILE", help=f"default: {DEFAULT_STATUS}"
     )
-    defaults = CheckConfig()
     check.add_argument(
-        "--workers", type=_positive, default=defaults.workers, help="requests at once, all hosts"
+        "--workers", type=_positive, default=WORKERS, help="requests at once, all hosts"
     )
     check.add_argument(
         "--delay",
         type=float,
-        default=defaults.delay,
-        help=f"seconds between two requests to one host (default {defaults.delay:g})",
+        default=DELAY,
+        help=f"seconds between two requests to one host (default {DELAY:g})",
     )
     check.add_argument(
         "--timeout", type=float, default=20.0, help="seconds to connect / between reads"

@@ -14,13 +14,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import atomic
 from ..convert.errors import Problem
-from .classify import CHANGED, GONE, LIVE, STATUSES, UNKNOWN, Verdict
+
+if TYPE_CHECKING:
+    from .classify import Verdict
 
 STATUS_FILE = "source-status.jsonl"
+#: What a check concludes (``classify.py`` decides which).
+LIVE, CHANGED, GONE, UNKNOWN = "live", "changed", "gone", "unknown"
+STATUSES = (LIVE, CHANGED, GONE, UNKNOWN)
 JOURNAL_SUFFIX = ".journal"
 
 
