@@ -316,7 +316,8 @@ def fetch_all(
 
     ``progress(done, total)`` is called after each image. Already stored URLs are not fetched
     again; failed ones are. An interrupted run (``KeyboardInterrupt``) keeps what it fetched and
-    returns with ``summary.interrupted`` set.
+    returns with ``summary.interrupted`` set. A ``client`` passed in must come from
+    :func:`make_client` (a plain httpx client would skip the address check made when connecting).
     """
     config = config or FetchConfig()
     directory = Path(directory)
