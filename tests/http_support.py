@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+ALLOW_PRIVATE = "NEWSARCHIVE_ALLOW_PRIVATE"  # newsarchive.web.ALLOW_PRIVATE_ENV
+
 
 @dataclass
 class Reply:
@@ -175,8 +177,13 @@ def local_server() -> Iterator[LocalServer]:
 
 
 @pytest.fixture
-def site(local_server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> LocalServer:
+def allow_private(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let fetches reach loopback and private addresses (the local server) for one test."""
+    monkeypatch.setenv(ALLOW_PRIVATE, "1")
+
+
+@pytest.fixture
+def site(local_server: LocalServer, allow_private: None) -> LocalServer:
     """The module's local server with no routes, and local addresses allowed to be fetched."""
-    monkeypatch.setenv("NEWSARCHIVE_ALLOW_PRIVATE", "1")
     local_server.reset()
     return local_server

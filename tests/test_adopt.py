@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import build_site
+from git_support import git
 from newsarchive.cli import main
 from newsarchive.contrib.adopt import Archived, plan
 from newsarchive.contrib.naming import Naming, NamingError
@@ -24,24 +25,14 @@ FIXTURE = Path(__file__).parent / "adopt"
 NEWSARCHIVE = str(Path(sys.executable).with_name("newsarchive"))
 
 
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A git work tree holding the source archive under ``articles/`` and an empty ``content/``."""
     shutil.copytree(FIXTURE / "articles", tmp_path / "articles")
     (tmp_path / "content").mkdir()
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", "-A")
-    _git(tmp_path, "commit", "-qm", "the archive as it was")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "the archive as it was")
     return tmp_path
 
 
@@ -76,7 +67,7 @@ def test_check_rejects_the_source_layout_and_accepts_it_adopted(project: Path) -
     assert "error" not in after.stdout.replace("0 with errors", "")
 
     # git mv: the history follows, the other file stays, the mapping names every move.
-    status = _git(project, "status", "--porcelain")
+    status = git(project, "status", "--porcelain")
     assert status.count("R  ") == 14
     assert (project / "articles" / "notes.txt").exists()
     with open(project / "content" / "adopted.csv", encoding="utf-8") as handle:
@@ -91,9 +82,9 @@ def test_check_rejects_the_source_layout_and_accepts_it_adopted(project: Path) -
         voa["new_path"] == "content/articles/voa/20201011-covid-main-20201011-5617184-b2391e33.html"
     )
     assert (project / voa["new_path"]).exists()
-    _git(project, "add", "content/adopted.csv")
-    _git(project, "commit", "-qm", "adopted")
-    log = _git(project, "log", "--follow", "--name-only", "--format=%s", "--", voa["new_path"])
+    git(project, "add", "content/adopted.csv")
+    git(project, "commit", "-qm", "adopted")
+    log = git(project, "log", "--follow", "--name-only", "--format=%s", "--", voa["new_path"])
     assert "the archive as it was" in log
 
     # A second run, on the source or on the adopted archive, changes nothing.
@@ -103,7 +94,7 @@ def test_check_rejects_the_source_layout_and_accepts_it_adopted(project: Path) -
         assert second.returncode == 0, second.stderr
         assert "0 moved" in second.stdout
     assert "14 already in place" in second.stdout
-    assert _git(project, "status", "--porcelain") == ""
+    assert git(project, "status", "--porcelain") == ""
     assert (project / "content" / "adopted.csv").read_bytes() == mapping
 
 
@@ -112,7 +103,7 @@ def test_a_build_gives_the_same_articles_before_and_after(project: Path) -> None
     assert before.returncode == 0, before.stdout + before.stderr
     result = _adopt(project, "articles", "--copy")
     assert result.returncode == 0, result.stderr
-    assert _git(project, "status", "--porcelain", "articles") == ""  # --copy leaves SRC alone
+    assert git(project, "status", "--porcelain", "articles") == ""  # --copy leaves SRC alone
     after = build_site(project / "content", project / "after")
     assert after.returncode == 0, after.stdout + after.stderr
     assert len(_articles(project / "before")) == 14
@@ -123,7 +114,7 @@ def test_dry_run_changes_nothing(project: Path) -> None:
     result = _adopt(project, "articles", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("would move articles/") == 14
-    assert _git(project, "status", "--porcelain") == ""
+    assert git(project, "status", "--porcelain") == ""
     assert not (project / "content" / "adopted.csv").exists()
 
 

@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from http_support import LocalServer, Reply
 from newsarchive.cli import main
+from newsarchive.contrib import conventions
 from newsarchive.contrib.capture import (
     capture,
     cdx_url,
@@ -23,6 +24,7 @@ from newsarchive.contrib.capture import (
     parse_cdx,
     snapshot_url,
 )
+from newsarchive.contrib.conventions import ArchiveIndex
 from newsarchive.contrib.importer import write_new
 from newsarchive.convert.errors import ArchiveError
 from newsarchive.convert.pipeline import convert_file, convert_text
@@ -169,6 +171,34 @@ def test_the_command_prints_the_path_and_never_overwrites(site, tmp_path, capsys
     assert main(["check", "--content", str(content), str(content)]) == 0
 
 
+def test_captures_of_one_run_read_the_archive_once(site, tmp_path, monkeypatch):
+    """A run of captures (as ``feeds fetch`` makes) passes one index: the archive's files are read
+    once, and a page captured earlier in the run is a duplicate the second time."""
+    from test_build import archived_files
+
+    content = tmp_path / "content"
+    for path in archived_files()[:3]:
+        (content / "articles" / "old").mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, content / "articles" / "old" / path.name)
+    reads: list[Path] = []
+    real = conventions.read_capture
+    monkeypatch.setattr(conventions, "read_capture", lambda p: reads.append(p) or real(p))
+    site.routes["a/1.html"] = Reply(body=PAGES["voa"].html.encode("utf-8"))
+    site.routes["a/2.html"] = Reply(body=PAGES["dw"].html.encode("utf-8"))
+    index = ArchiveIndex.read(content)
+    assert len(reads) == 3
+    first = capture(f"{site.url}/a/1.html", content, index=index)
+    assert first.outcome == "new"
+    write_new(first.imported)
+    index.add(first.path, first.imported.article)
+    assert capture(f"{site.url}/a/2.html", content, index=index).outcome == "new"
+    again = capture(f"{site.url}/a/1.html", content, index=index)
+    assert (again.outcome, again.existing) == ("duplicate", first.path.resolve())
+    assert len(reads) == 3  # no capture read the archive again
+    alone = capture(f"{site.url}/a/1.html", content)  # without an index: one read of its own
+    assert (alone.outcome, len(reads)) == ("duplicate", 3 + 4)
+
+
 def test_output_directory_and_archive_time(site, tmp_path, capsys):
     site.routes["story"] = Reply(body=PAGES["dw"].html.encode("utf-8"))
     args = ["capture", f"{site.url}/story", "-o", str(tmp_path / "out")]
@@ -249,8 +279,8 @@ def test_a_gone_page_without_a_copy_is_an_error(site, tmp_path, capsys, monkeypa
     out, err = capsys.readouterr()
     assert out == ""
     assert err == (
-        "newsarchive capture: the page is gone (HTTP 410) and the Wayback Machine has no copy of "
-        "it (attach a saved copy of the page to the request, or use newsarchive import)\n"
+        f"newsarchive: error: {site.url}/gone: the page is gone (HTTP 410) and the Wayback Machine "
+        "has no copy of it (attach a saved copy of the page to the request, or use newsarchive import)\n"
     )
 
 
@@ -343,7 +373,7 @@ def test_a_response_that_is_not_html(site, tmp_path, capsys):
     site.routes["report.pdf"] = Reply(body=b"%PDF-1.4 ...", content_type="application/pdf")
     assert main(["capture", f"{site.url}/report.pdf", "--content", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
-        "newsarchive capture: not a web page: the server sent application/pdf "
+        f"newsarchive: error: {site.url}/report.pdf: not a web page: the server sent application/pdf "
         "(give the address of the article's page)\n"
     )
 
@@ -352,7 +382,7 @@ def test_a_section_front_is_refused(site, tmp_path, capsys):
     site.routes["cn/china"] = Reply(body=SECTION_FRONT.format(items=HEADLINES).encode("utf-8"))
     assert main(["capture", f"{site.url}/cn/china", "--content", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
-        "newsarchive capture: not an article: most of its text links to other pages: it is a "
+        f"newsarchive: error: {site.url}/cn/china: not an article: most of its text links to other pages: it is a "
         "section front or a list (give the address of the article itself)\n"
     )
 
@@ -371,7 +401,8 @@ def test_private_addresses_are_refused_unless_allowed(site, tmp_path, capsys, mo
     site.routes["story"] = Reply(body=PAGES["dw"].html.encode("utf-8"))
     assert main(["capture", f"{site.url}/story", "--content", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("newsarchive capture: ") and "127.0.0.1" in err and err.count("\n") == 1
+    assert err.startswith(f"newsarchive: error: {site.url}/story: refused, 127.0.0.1 is a loopback")
+    assert "NEWSARCHIVE_ALLOW_PRIVATE=1" in err and err.count("\n") == 1
     assert site.hits["story"] == 0
 
 

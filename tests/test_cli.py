@@ -111,3 +111,21 @@ def test_entry_point_is_installed():
     )
     assert result.returncode == 0, result.stderr
     assert "1 archived files checked: 1 OK" in result.stdout
+
+
+HEAVY = ("bs4", "httpx", "pelican", "jieba", "trafilatura", "lxml", "yaml", "newsarchive.batch")
+
+
+def test_the_command_starts_without_its_heavy_modules():
+    """The parser and --version load none of the converter, HTTP or tagging stack: each
+    subcommand imports what it needs when it runs (a bad-input error is then ~0.2 s)."""
+    probe = (
+        "import sys\n"
+        "from newsarchive.cli import build_parser, main\n"
+        "build_parser().format_help()\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    version, loaded = done.stdout.splitlines()
+    assert version.startswith("newsarchive ") and loaded == "[]"

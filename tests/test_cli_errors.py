@@ -127,10 +127,8 @@ def _case(words: tuple[str, ...], parser: argparse.ArgumentParser, kind: str, ba
     if "Traceback" in err or "Traceback" in out:
         return f"{label}: traceback\n{err[-2000:]}"
     command = " ".join(words)
-    # One line: the central form, check's `path:line: error:` form, or a command's own prefix
-    # (`newsarchive capture: …`, `newsarchive request: …`).
-    own = "|".join(re.escape(f"newsarchive {' '.join(words[:n])}: ") for n in (1, len(words)))
-    pattern = re.compile(rf"^(newsarchive: error: |\S*{re.escape(name)}:\d+: error: |{own})")
+    # One line: the central form, or check's `path:line: error:` form.
+    pattern = re.compile(rf"^(newsarchive: error: |\S*{re.escape(name)}:\d+: error: )")
     if kind == "closed pipe":
         if code != 0 and not any(pattern.match(line) for line in err.splitlines()):
             return f"{label}: exit {code} without an error line: {err[-500:]!r}"

@@ -21,6 +21,7 @@ from browser_support import build_site
 from feeds_support import FeedItem, atom, corpus_items, kept_share, rss
 from http_support import Reply
 from newsarchive.cli import main
+from newsarchive.contrib import conventions
 from newsarchive.convert.errors import ArchiveError
 from newsarchive.convert.pipeline import convert_file
 from newsarchive.feeds.config import Feed, parse_feeds
@@ -214,9 +215,13 @@ def test_an_item_without_a_stated_time_gets_the_items(site, tmp_path):
 # --- summary only → capture of the page ----------------------------------------------------------
 
 
-def test_a_summary_only_feed_captures_the_linked_pages(site, tmp_path):
+def test_a_summary_only_feed_captures_the_linked_pages(site, tmp_path, monkeypatch):
     """Items with only a summary: the linked page is captured (the publisher's article element);
-    the result converts to the same Markdown as the archived original."""
+    the result converts to the same Markdown as the archived original. The archive is read once
+    for the run, not once per captured page."""
+    scans = []
+    real = conventions.archive_captures
+    monkeypatch.setattr(conventions, "archive_captures", lambda c: scans.append(c) or real(c))
     pages = saved_pages()
     items = []
     for name in ("rfi", "dw"):
@@ -235,6 +240,7 @@ def test_a_summary_only_feed_captures_the_linked_pages(site, tmp_path):
         original = convert_file(pages[name].original)
         assert kept_share(original.markdown, convert_file(path).markdown) >= 0.98
     assert site.hits[urlsplit(pages["rfi"].url).path.lstrip("/")] == 1
+    assert len(scans) == 1
 
 
 # --- known, updated, 304 -------------------------------------------------------------------------

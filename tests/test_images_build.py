@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from browser_support import build_site, open_page
 from bs4 import BeautifulSoup
+from http_support import ALLOW_PRIVATE
 from images_support import ImageServer, Reply, make_image
 from newsarchive.cli import main
 from newsarchive.images.references import image_sources, unproxy
@@ -37,7 +38,8 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         target = content / "articles" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / "content" / "articles" / name, target)
-    with ImageServer() as server:
+    with ImageServer() as server, pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ALLOW_PRIVATE, "1")
         server.default = serve_any_image
         argv = ["images", "fetch", str(content), "--images", str(content / "images")]
         assert main([*argv, "--route", server.url, "--no-progress", "--retries", "0"]) == 0

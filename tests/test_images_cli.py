@@ -39,7 +39,7 @@ def content(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server() -> Iterator[ImageServer]:
+def server(allow_private: None) -> Iterator[ImageServer]:
     with ImageServer() as running:
         for n, url in enumerate(URLS):
             running.routes[url.removeprefix("https://")] = Reply(body=make_image(n), delay=0.3)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from http_support import ALLOW_PRIVATE
 from images_support import ImageServer, Reply, make_image
 from newsarchive.images.config import FetchConfig, route_via
 from newsarchive.images.fetch import fetch_all, identify
@@ -36,7 +38,7 @@ def running_server() -> Iterator[ImageServer]:
 
 
 @pytest.fixture
-def server(running_server: ImageServer) -> ImageServer:
+def server(running_server: ImageServer, allow_private: None) -> ImageServer:
     running_server.reset()
     return running_server
 
@@ -130,6 +132,41 @@ def test_404_is_recorded_and_not_retried(server, config, tmp_path):
     assert images[url]["reason"] == "http-404"
     assert "404" in images[url]["error"]
     assert server.hits == {"img.example/missing.jpg": 1}
+
+
+@pytest.fixture
+def images_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS where ``images.example`` resolves to 127.0.0.1, the local server's address."""
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        return real("127.0.0.1" if host == "images.example" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
+def test_an_image_at_a_private_address_is_refused_and_recorded(
+    running_server, config, tmp_path, monkeypatch, images_example
+):
+    running_server.reset()
+    running_server.routes["img.example/a.jpg"] = Reply(body=JPEG)
+    monkeypatch.delenv(ALLOW_PRIVATE, raising=False)
+    port = running_server.port
+    literal = f"http://10.0.0.7:{port}/img.example/a.jpg"  # refused before DNS
+    named = f"http://images.example:{port}/img.example/a.jpg"  # refused once resolved
+    direct = replace(config, route=lambda url: url, proxy=None, retries=0)
+    summary, images = run([literal, named], tmp_path, direct)
+    assert summary.failed == {"private-address": 2}
+    assert "a private address" in images[literal]["error"]
+    assert "images.example (127.0.0.1)" in images[named]["error"]
+    assert "a loopback address" in images[named]["error"]
+    assert running_server.hits == {}  # nothing reached the server
+    assert not list(tmp_path.glob("*.jpg"))
+    # The same name is fetched once private addresses are allowed (as the local tests do).
+    monkeypatch.setenv(ALLOW_PRIVATE, "1")
+    summary, images = run([named], tmp_path, direct)
+    assert summary.fetched == 1 and images[named]["file"] == f"{sha(JPEG)}.jpg"
+    assert running_server.hits == {"img.example/a.jpg": 1}
 
 
 def test_500_then_success_is_retried(server, config, tmp_path):
@@ -342,7 +379,7 @@ def test_proxy_urls():
 
 
 def test_half_written_files_of_a_killed_run_are_removed(server, config, tmp_path):
-    stale, fresh = tmp_path / ".tmp-stale", tmp_path / ".tmp-fresh"
+    stale, fresh = tmp_path / ".a.jpg.0badc0ffee00.tmp", tmp_path / ".b.jpg.c0ffee0badc0.tmp"
     stale.write_bytes(b"half an image")
     fresh.write_bytes(b"another run, writing now")
     old = time.time() - 3600

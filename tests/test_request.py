@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from git_support import git
 from http_support import LocalServer, Reply
 from newsarchive.cli import main
 from newsarchive.contrib.request import (
@@ -208,16 +209,6 @@ def server() -> Iterator[LocalServer]:
         yield local
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 @pytest.fixture
 def runner(tmp_path: Path) -> Runner:
     """A checkout with an `origin` to push to, a stand-in `gh` that logs its calls, the runner's
@@ -305,7 +296,7 @@ def test_the_workflow_steps_answer_a_bad_request(runner):
     runner.values["github.event.issue.body"] = body
     parsed = runner.run("Read the request")
     assert parsed.returncode == 1  # the step is continue-on-error; later steps see the outcome
-    assert parsed.stderr == "newsarchive request: give one address only, with no spaces or quotes\n"
+    assert parsed.stderr == "newsarchive: error: give one address only, with no spaces or quotes\n"
     assert step_named("Capture the article")["if"] == "steps.parse.outcome == 'success'"
     assert step_named("Open a pull request")["if"] == "steps.capture.outputs.path != ''"
     assert step_named("Answer on the issue")["if"] == "${{ !cancelled() }}"  # not when replaced

@@ -152,6 +152,36 @@ def test_the_command_limits_prints_json_and_sums_up_by_publisher(tmp_path, serve
     assert len(load(status)[0]) == 3
 
 
+def test_the_command_uses_the_projects_publishers_as_the_build_does(
+    tmp_path, server, capsys, monkeypatch
+):
+    """NEWSARCHIVE_PUBLISHERS from the project's pelicanconf.py (read, not run) names the
+    publishers, as in the build; a value that cannot be read is one error line."""
+    _serve(server)
+    _archive(tmp_path, server, ["live", "missing"])
+    conf = tmp_path / "pelicanconf.py"
+    conf.write_text(
+        'NEWSARCHIVE_PUBLISHERS = {"local": {"name": "本地新闻", "hosts": ["127.0.0.1"]}}\n',
+        "utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    args = ["sources", "check", "content", "--delay", "0", "--confirm-after", "0"]
+    assert main([*args, "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert {r["publisher"] for r in json.loads(out)} == {"本地新闻"}
+    assert "\n本地新闻 " in err and "127.0.0.1" not in err
+    elsewhere = tmp_path / "elsewhere.py"  # --settings names another file
+    elsewhere.write_text('NEWSARCHIVE_PUBLISHERS = {"x": {"name": "别处", "hosts": ["127.0.0.1"]}}')
+    assert main([*args, "--settings", str(elsewhere)]) == 0
+    assert "\n别处 " in capsys.readouterr().out
+    conf.write_text("import os\nNEWSARCHIVE_PUBLISHERS = dict(os.environ)\n", "utf-8")
+    assert main(args) == 1
+    assert capsys.readouterr().err == (
+        "newsarchive: error: pelicanconf.py:2: NEWSARCHIVE_PUBLISHERS is not a literal value "
+        "(write it out: strings, numbers, lists and dicts only)\n"
+    )
+
+
 def test_a_killed_run_keeps_what_it_checked_and_the_next_run_goes_on(tmp_path, server):
     names = [f"a{i}" for i in range(8)]
     for name in names:
@@ -189,3 +219,10 @@ def test_a_status_file_that_cannot_be_written_is_a_one_line_error(tmp_path, serv
     assert main(["sources", "check", str(content), "--status", str(status)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("newsarchive: error: ") and err.count("\n") == 1 and "missing" in err
+
+
+def test_the_options_defaults_are_the_check_configs():
+    """The parser states CheckConfig's defaults without importing the HTTP stack: they agree."""
+    from newsarchive.sources import command
+
+    assert (CheckConfig().workers, CheckConfig().delay) == (command.WORKERS, command.DELAY)

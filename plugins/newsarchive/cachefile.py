@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from . import atomic
+
 # Part of every cache key and entry: a new format makes the old entries misses, not damage.
 FORMAT = "newsarchive-cache-1"
 _MAGIC = FORMAT.encode("ascii")
@@ -57,11 +59,9 @@ def write(path: str | Path, payload: bytes) -> None:
     """Store ``payload`` sealed at ``path``, atomically (temporary file, then one rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
+    with atomic.replacing(path, durable=False) as handle:  # no fsync: thousands per build
         handle.write(header(payload))
         handle.write(payload)
-    os.replace(tmp, path)
 
 
 def read(path: str | Path) -> bytes | None:

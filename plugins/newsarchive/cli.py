@@ -1,7 +1,8 @@
 """The ``newsarchive`` command: convert, check, import, capture, follow feeds and more.
 
 Every subcommand runs through :func:`main`, which turns bad input into one line
-``newsarchive: error: …`` and a non-zero exit, never a traceback.
+``newsarchive: error: …`` and a non-zero exit, never a traceback. A subcommand imports what it
+needs (the converter, the HTTP stack, jieba…) when it runs, so the command starts fast.
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
-from .batch import Converter
-from .contrib.conventions import check_contribution
-from .contrib.importer import import_page, parse_time, write_new
 from .contrib.naming import CONVENTIONAL, SETTING, Naming, NamingError, read_setting
 from .contrib.request import add_arguments as add_request_arguments
 from .convert.errors import ArchiveError, Problem
@@ -32,6 +30,8 @@ from .tags.report import run as run_tags
 
 
 def _convert(args: argparse.Namespace) -> int:
+    from .batch import Converter
+
     results = Converter().convert_many(args.files)
     status = 0
     documents = []
@@ -59,6 +59,8 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .contrib.conventions import check_contribution
+
     naming = Naming(args.naming) if args.naming else None
     articles, problems = check_contribution(
         args.paths or [args.content], args.content, naming=naming
@@ -81,6 +83,8 @@ def _import(args: argparse.Namespace) -> int:
             raise InputError("standard input: no page was given")
     else:
         data = read_input(args.page, "saved page")
+    from .contrib.importer import import_page, parse_time, write_new  # once there is a page
+
     archived = parse_time(args.archived_at) if args.archived_at else None
     imported = import_page(data, args.url, archived, args.title, args.content, args.output)
     try:
@@ -97,18 +101,11 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _capture(args: argparse.Namespace) -> int:
-    from .contrib.capture import capture, describe  # here: loads httpx, trafilatura
-    from .web import FetchError
+    from .contrib.capture import capture, describe
+    from .contrib.importer import parse_time, write_new
 
-    try:
-        archived = parse_time(args.archived_at) if args.archived_at else None
-        captured = capture(args.url, args.content, archived, args.output)
-    except ArchiveError as exc:
-        print(f"newsarchive capture: {exc.problem.message} ({exc.problem.hint})", file=sys.stderr)
-        return 1
-    except FetchError as exc:
-        print(f"newsarchive capture: {exc}", file=sys.stderr)
-        return 1
+    archived = parse_time(args.archived_at) if args.archived_at else None
+    captured = capture(args.url, args.content, archived, args.output)
     for line in describe(captured):
         print(f"newsarchive capture: {line}", file=sys.stderr)
     if captured.outcome == "duplicate":
@@ -116,10 +113,7 @@ def _capture(args: argparse.Namespace) -> int:
     try:
         write_new(captured.imported)
     except FileExistsError:
-        print(
-            f"newsarchive capture: {captured.path} already exists; nothing written", file=sys.stderr
-        )
-        return 1
+        raise InputError(f"{captured.path} already exists; nothing written") from None
     print(captured.path)
     return 0
 
@@ -177,17 +171,30 @@ def _adopt(args: argparse.Namespace) -> int:
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # ~0.1 s: only for --version
+
     try:
         return version("newsarchive")
     except PackageNotFoundError:  # running from a source tree that was never installed
         return "unknown (not installed)"
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsarchive", description=__doc__.split("\n", 1)[0].removesuffix(".")
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", required=True)
 
     convert = commands.add_parser("convert", help="print archived files as clean Markdown")
@@ -328,6 +335,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         _error(f"{where}{exc.strerror or exc}")
     except Exception as exc:
+        from .web.errors import FetchError  # here: web/ loads httpx
+
+        if isinstance(exc, FetchError):  # a refused address, a timeout, an HTTP error…
+            _error(str(exc))
+            return 1
         if os.environ.get("NEWSARCHIVE_DEBUG"):
             raise
         _error(

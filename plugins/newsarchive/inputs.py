@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .batch import is_archived_file
-from .contrib.check import find_files
-from .contrib.conventions import binary_kind
+# Leading bytes of the binary files most often renamed or saved by mistake.
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"RIFF", "a WebP image or other RIFF file"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or .docx/.epub)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"MIME-Version:", "an MHTML web archive"),
+)
 
 
 class InputError(Exception):
@@ -36,6 +44,16 @@ def read_input(path: str | Path, what: str = "file") -> bytes:
     return data
 
 
+def binary_kind(head: bytes) -> str | None:
+    """What a file that is not text is ("a PNG image"…, or "binary"), from its first bytes."""
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return None
+
+
 def archived_inputs(paths: Iterable[str | Path]) -> list[Path]:
     """Every archived file named in ``paths``: files as given, folders searched recursively.
 
@@ -45,6 +63,8 @@ def archived_inputs(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
+            from .contrib.check import find_files
+
             inside = [p for p in find_files([path]) if _archived(p)]
             if not inside:
                 raise InputError(f"{path}: no archived articles in this folder")
@@ -61,6 +81,8 @@ def archived_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _archived(path: Path) -> bool:
+    from .batch import is_archived_file
+
     try:
         return is_archived_file(path)
     except OSError:

@@ -6,7 +6,7 @@ and on every redirect, timeouts, a size cap, bounded redirects, an honest User-A
 into an archived file by the importer (the publisher's own article element, else trafilatura).
 The decisions are pure functions over what was fetched: :func:`gone_reason`, :func:`not_an_article`,
 the Wayback addresses (:func:`cdx_url`, :func:`parse_cdx`, :func:`snapshot_url`) and
-:func:`compare_with_archive`; :func:`capture` does the I/O.
+:class:`~.conventions.ArchiveIndex` compares with the archive; :func:`capture` does the I/O.
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 from bs4 import BeautifulSoup
 
-from ..batch import Converter
 from ..convert.errors import ArchiveError, fail
 from ..convert.pipeline import Article, Settings
 from ..convert.provenance import wayback_copy
 from ..web import FetchConfig, Fetched, FetchError, fetch, make_client
-from .conventions import archive_captures, body_digest
+from .conventions import ArchiveIndex
 from .importer import Imported, import_page
 
 WAYBACK_ENV = "NEWSARCHIVE_WAYBACK_URL"
@@ -187,24 +186,6 @@ def page_text(fetched: Fetched) -> str:
     return fetched.text()
 
 
-def compare_with_archive(
-    article: Article, content: str | Path, converter: Converter | None = None
-) -> tuple[str, Path | None]:
-    """``("duplicate", earlier file)`` when the archive in ``content`` holds this URL with the same
-    text; ``("new-capture", latest earlier file)`` when with another text; ``("new", None)``."""
-    same_url = [c for c in archive_captures(Path(content)) if c.key == article.metadata["url_key"]]
-    if not same_url:
-        return "new", None
-    converted = (converter or Converter(workers=1)).convert_many([c.path for c in same_url])
-    digest = body_digest(article)
-    same_url.sort(key=lambda c: (c.archived, str(c.path)))
-    for capture in same_url:
-        earlier = converted.get(str(capture.path))
-        if isinstance(earlier, Article) and body_digest(earlier) == digest:
-            return "duplicate", capture.path
-    return "new-capture", same_url[-1].path
-
-
 def free_path(path: Path, archived: datetime) -> Path:
     """``path``, or when taken (a second capture the same day) the name with the archive time."""
     if not path.exists():
@@ -272,13 +253,16 @@ def capture(
     settings: Settings | None = None,
     config: FetchConfig | None = None,
     wayback: str | None = None,
+    index: ArchiveIndex | None = None,
 ) -> Captured:
     """Fetch ``url`` and make its archived file (not written: see ``importer.write_new``).
 
     A gone page (404/410, or redirected to the site's home, a section front or any page that is
     not an article) is taken from the Wayback Machine's latest copy, and the file says so
     (``<!--copied-from: …-->``); its archive time is then the copy's, unless ``archived`` is
-    given. Raises :class:`ArchiveError` (not an article, not a web page, no copy) or
+    given. It is compared with the archive's captures of the same URL through ``index`` (read
+    from ``content`` when not given: a run of many captures reads the archive once and passes
+    it, adding what it writes). Raises :class:`ArchiveError` (not an article, not a web page, no copy) or
     ``FetchError`` (refused address, timeout, too large, HTTP errors other than gone).
     """
     settings = settings or Settings()
@@ -303,9 +287,8 @@ def capture(
             made = wayback_copy(copied_from)
             when = archived or (made.made if made else None)
             imported = _make(snapshot, url, when, content, output, settings, copied_from)
-    outcome, existing = compare_with_archive(
-        imported.article, content, Converter(settings, workers=1)
-    )
+    index = index or ArchiveIndex.read(content, settings)
+    outcome, existing = index.compare(imported.article)
     return Captured(imported, outcome, existing, copied_from, reason)
 
 

@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -21,25 +21,15 @@ from ..batch import Converter, is_archived_file
 from ..convert.decode import decode
 from ..convert.errors import ArchiveError, Problem
 from ..convert.header import parse_header
-from ..convert.pipeline import Article
+from ..convert.pipeline import Article, Settings
 from ..convert.urls import repair_url, url_key
+from ..inputs import binary_kind
 from .check import check_files, find_files
 from .importer import conventional_name
 from .naming import FREE, SETTING, Naming, read_setting
 
 CONVENTIONAL_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*\.(?:html|md)$")
 _SNIFF = 8192
-# Leading bytes of the binary files most often renamed or saved by mistake.
-_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"RIFF", "a WebP image or other RIFF file"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (or .docx/.epub)"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"MIME-Version:", "an MHTML web archive"),
-)
 _SAVED_PAGE = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
 )
@@ -60,16 +50,6 @@ def body_digest(article: Article) -> str:
     """A digest of the article's converted text, blind to whitespace."""
     text = re.sub(r"\s+", " ", article.markdown).strip()
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def binary_kind(head: bytes) -> str | None:
-    """What a file that is not text is ("a PNG image"…, or "binary"), from its first bytes."""
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "binary"
-    return None
 
 
 def sniff(path: Path) -> Problem | None:
@@ -238,6 +218,59 @@ def archive_captures(content: Path) -> list[Capture]:
         if capture is not None:
             found.append(capture)
     return found
+
+
+@dataclass
+class ArchiveIndex:
+    """The archive's captures by URL key: read once per run (:meth:`read`), kept current with
+    :meth:`add` as files are written; each capture's text digest is computed once, when needed."""
+
+    content: Path
+    converter: Converter
+    by_key: dict[str, list[Capture]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def read(cls, content: str | Path, settings: Settings | None = None) -> ArchiveIndex:
+        """Every capture under ``content/articles`` (one scan of the archive)."""
+        index = cls(Path(content), Converter(settings, workers=1))
+        for found in archive_captures(index.content):
+            index.by_key[found.key].append(found)
+        return index
+
+    def latest(self, key: str) -> Capture | None:
+        return max(self.by_key.get(key, []), key=lambda c: c.archived, default=None)
+
+    def captures_of(self, key: str) -> list[Capture]:
+        """The captures of a URL key, oldest first, each with its digest ("" if it did not convert)."""
+        captures = self.by_key.get(key, [])
+        todo = [c for c in captures if c.digest is None]
+        if todo:
+            results = self.converter.convert_many([c.path for c in todo])
+            for c in todo:
+                result = results.get(str(c.path))
+                c.digest = body_digest(result) if isinstance(result, Article) else ""
+        return sorted(captures, key=lambda c: (c.archived, str(c.path)))
+
+    def compare(self, article: Article) -> tuple[str, Path | None]:
+        """``("duplicate", earlier file)`` when a capture of the article's URL has the same text;
+        ``("new-capture", latest earlier file)`` when only other texts; ``("new", None)``."""
+        captures = self.captures_of(article.metadata["url_key"])
+        if not captures:
+            return "new", None
+        digest = body_digest(article)
+        same = next((c for c in captures if c.digest == digest), None)
+        return ("duplicate", same.path) if same else ("new-capture", captures[-1].path)
+
+    def holds_text(self, article: Article) -> bool:
+        """Whether a capture of the article's URL has the same text."""
+        return self.compare(article)[0] == "duplicate"
+
+    def add(self, path: Path, article: Article) -> None:
+        """Count a file just written."""
+        key = article.metadata["url_key"]
+        self.by_key[key].append(
+            Capture(path.resolve(), key, article.metadata["archived"], body_digest(article))
+        )
 
 
 def _label(path: Path, base: Path) -> str:

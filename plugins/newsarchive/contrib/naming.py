@@ -12,15 +12,18 @@ article; ``{number}`` is digits; ``{title}`` and ``{any}`` are any text without 
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..convert.pipeline import Article
 from ..convert.slugs import readable_part
 from ..convert.urls import url_hash
+from ..settings_file import SETTINGS_FILE, read_literal
+
+if TYPE_CHECKING:
+    from ..convert.pipeline import Article
 
 CONVENTIONAL = "conventional"
 FREE = "free"
@@ -98,17 +101,8 @@ def read_setting(project: str | Path) -> Naming:
 
     The file is read, never run: ``check`` must not execute code from a pull request.
     """
-    conf = Path(project) / "pelicanconf.py"
     try:
-        tree = ast.parse(conf.read_text("utf-8"))
-    except (OSError, SyntaxError, ValueError):
+        value = read_literal(Path(project) / SETTINGS_FILE, SETTING)
+    except (OSError, ValueError):  # unreadable, not Python, or not a literal
         return Naming()
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == SETTING for t in node.targets)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
-        ):
-            return Naming(node.value.value)
-    return Naming()
+    return Naming(value) if isinstance(value, str) else Naming()

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from ..inputs import InputError
+
 # The form's fields as its issue body shows them: "### <label>", a blank line, the answer.
 FIELDS = {
     "url": "原文地址 / Article address",
@@ -186,17 +188,12 @@ def _save(path: str, state: dict[str, Any]) -> None:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    try:
-        body = Path(args.body).read_text("utf-8", errors="replace")
-    except OSError as exc:
-        print(f"newsarchive request: cannot read {args.body}: {exc.strerror}", file=sys.stderr)
-        return 1
+    body = Path(args.body).read_text("utf-8", errors="replace")  # OSError: cli.main's one line
     try:
         state: dict[str, Any] = {"request": parse_request(body)}
     except RequestError as exc:
         _save(args.state, {"error": str(exc)})
-        print(f"newsarchive request: {exc}", file=sys.stderr)
-        return 1
+        raise InputError(str(exc)) from None
     _save(args.state, state)
     print(f"url={state['request']['url']}")
     return 0
@@ -213,8 +210,7 @@ def _capture(args: argparse.Namespace) -> int:
     if not url:
         state.setdefault("error", "the request names no address")
         _save(args.state, state)
-        print(f"newsarchive request: {state['error']}", file=sys.stderr)
-        return 1
+        raise InputError(state["error"])
     try:
         captured = capture(url, args.content)
         if captured.outcome != "duplicate":
@@ -230,8 +226,7 @@ def _capture(args: argparse.Namespace) -> int:
         state["capture"] = captured.summary()
     _save(args.state, state)
     if "error" in state:
-        print(f"newsarchive request: {state['error']}", file=sys.stderr)
-        return 1
+        raise InputError(state["error"])
     if state["capture"]["outcome"] != "duplicate":  # for $GITHUB_OUTPUT: one line each
         print(f"path={one_line(state['capture']['path'], 1000)}")
         print(f"title={one_line(state['capture']['title'])}")

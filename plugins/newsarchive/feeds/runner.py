@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -12,12 +11,11 @@ from typing import TextIO
 
 import httpx
 
-from ..batch import Converter
 from ..contrib.capture import capture, free_path
-from ..contrib.conventions import Capture, archive_captures, body_digest
+from ..contrib.conventions import ArchiveIndex
 from ..contrib.importer import Imported, conventional_path, write_new
 from ..convert.errors import ArchiveError, fail
-from ..convert.pipeline import Article, Settings, convert_text
+from ..convert.pipeline import Settings, convert_text
 from ..convert.urls import host_of, url_key
 from ..web import FetchConfig, FetchError, HostLimiter, conditional_headers, fetch, make_client
 from .config import Feed
@@ -57,52 +55,19 @@ class FeedResult:
         return text + (f", {self.left} left for the next run (limit)" if self.left else "")
 
 
-@dataclass
-class Archive:
-    """The archive's captures by URL key, kept current as files are written."""
-
-    content: Path
-    converter: Converter
-    by_key: dict[str, list[Capture]] = field(default_factory=lambda: defaultdict(list))
-
-    @classmethod
-    def read(cls, content: Path, settings: Settings) -> Archive:
-        archive = cls(content, Converter(settings, workers=1))
-        for found in archive_captures(content):
-            archive.by_key[found.key].append(found)
-        return archive
-
-    def latest(self, key: str) -> Capture | None:
-        return max(self.by_key.get(key, []), key=lambda c: c.archived, default=None)
-
-    def holds_text(self, article: Article) -> bool:
-        """Whether a capture of the article's URL has the same text."""
-        captures = self.by_key.get(article.metadata["url_key"], [])
-        todo = [c for c in captures if c.digest is None]
-        if todo:
-            results = self.converter.convert_many([c.path for c in todo])
-            for c in todo:
-                result = results.get(str(c.path))
-                c.digest = body_digest(result) if isinstance(result, Article) else ""
-        digest = body_digest(article)
-        return any(c.digest == digest for c in captures)
-
-    def add(self, path: Path, article: Article) -> None:
-        key = article.metadata["url_key"]
-        self.by_key[key].append(
-            Capture(path.resolve(), key, article.metadata["archived"], body_digest(article))
-        )
-
-
 def _from_feed(item: Item, archived: datetime, content: Path, settings: Settings) -> Imported:
     path = conventional_path(content, item.url, archived, settings.publishers)
     text = item_text(item, archived)
     return Imported(path, text, convert_text(text, str(path), settings))
 
 
-def _from_page(item: Item, content: Path, settings: Settings, config: FetchConfig) -> Imported:
+def _from_page(
+    item: Item, archive: ArchiveIndex, settings: Settings, config: FetchConfig
+) -> Imported:
     """A capture of the item's page; the item's published time is added when the page has none."""
-    imported = capture(item.url, content, settings=settings, config=config).imported
+    imported = capture(
+        item.url, archive.content, settings=settings, config=config, index=archive
+    ).imported
     if imported.article.metadata.get("published") is None and item.published is not None:
         head, rule, body = imported.text.partition("\n------\n")
         text = f"{head}{rule}{with_dateline(body.lstrip(), item)}"
@@ -116,22 +81,22 @@ def _make(
     feed: Feed,
     item: Item,
     archived: datetime,
-    content: Path,
+    archive: ArchiveIndex,
     settings: Settings,
     config: FetchConfig,
     limiter: HostLimiter,
 ) -> Imported:
     use_feed = feed.full_text if feed.full_text is not None else item.carries_article()
     if use_feed and item.html:
-        return _from_feed(item, archived, content, settings)
+        return _from_feed(item, archived, archive.content, settings)
     with limiter.slot(item.url):  # one page at a time per site, PAGE_DELAY apart
-        return _from_page(item, content, settings, config)
+        return _from_page(item, archive, settings, config)
 
 
 def follow_feed(
     feed: Feed,
     client: httpx.Client,
-    archive: Archive,
+    archive: ArchiveIndex,
     seen: Seen | None,
     *,
     settings: Settings,
@@ -162,7 +127,6 @@ def follow_feed(
         return result, None
     archived = now().astimezone(UTC).replace(microsecond=0)
     cap = min(x for x in (feed.limit, limit) if x) if (feed.limit or limit) else None
-    content = archive.content
     for index, item in enumerate(items):
         if cap is not None and len(result.new) >= cap:
             result.left = len(items) - index
@@ -183,7 +147,7 @@ def follow_feed(
             ):
                 result.known += 1
                 continue
-            imported = _make(feed, item, archived, content, settings, config, limiter)
+            imported = _make(feed, item, archived, archive, settings, config, limiter)
             if latest is not None and archive.holds_text(imported.article):
                 result.known += 1
                 continue
@@ -230,7 +194,7 @@ def follow(
     config = config or FetchConfig()
     state_path = Path(state_path) if state_path else content / "feeds-state.json"
     state = load_state(state_path)
-    archive = Archive.read(content, settings)
+    archive = ArchiveIndex.read(content, settings)  # one scan for the run
     progress = progress or sys.stderr
     limiter = HostLimiter(per_host=1, delay=page_delay)
     results = []

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .. import atomic
 from ..convert.errors import fail
 
 
@@ -55,22 +54,8 @@ def dump_state(state: dict[str, Seen]) -> str:
     return json.dumps({"version": 1, "feeds": feeds}, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_atomically(path: str | Path, text: str) -> None:
-    """Replace ``path`` with ``text`` all at once: a temporary file beside it, then a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def save_state(path: str | Path, state: dict[str, Seen]) -> None:
     """Write the state atomically."""
-    write_atomically(path, dump_state(state))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.write(path, dump_state(state), durable=True)

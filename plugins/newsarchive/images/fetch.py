@@ -1,7 +1,10 @@
 """Download article images into a content-addressed store (``<sha256>.<ext>``).
 
 One image is fetched at most once per run however many URLs point at it (the original and its
-proxy form are one image), by a bounded pool of threads sharing one httpx client. Each attempt
+proxy form are one image), by a bounded pool of threads sharing one httpx client. That client is
+``web``'s guarded one: every hop of every download obeys the SSRF rule (private, loopback and
+metadata addresses refused, before DNS and at the connection; ``NEWSARCHIVE_ALLOW_PRIVATE=1``
+lets tests reach their local server), and a refusal is recorded as a failure. Each attempt
 follows at most ``max_redirects`` redirects (a loop is an error), has connect/read timeouts and an
 overall deadline, and stops reading past ``max_bytes``. Transient failures (connection errors,
 timeouts, 408/429/5xx) are retried with exponential back-off and jitter; when the original URL
@@ -23,14 +26,18 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 from PIL import Image, UnidentifiedImageError
 
+from .. import atomic
+from ..web import FetchConfig as WebConfig
+from ..web import FetchError
+from ..web import make_client as guarded_client
+from ..web.guard import guard_url
 from .config import FetchConfig
-from .manifest import Entry, Manifest, error_entry, is_stored, ok_entry, write_atomic
+from .manifest import Entry, Manifest, error_entry, is_stored, ok_entry
 from .references import PROXY_HOSTS, original_of, proxied
 
 #: Pillow format → (file extension, content type) of the images that are kept.
@@ -103,12 +110,15 @@ class Download:
 def get(
     client: httpx.Client, url: str, config: FetchConfig, stop: threading.Event | None = None
 ) -> Download:
-    """One attempt at ``url``: redirects followed (bounded), body read up to the size cap."""
+    """One attempt at ``url``: redirects followed (bounded) and each hop checked by the SSRF
+    rule, body read up to the size cap. ``client`` must come from :func:`make_client`."""
     started = time.monotonic()
     seen = {url}
     target = config.route(url)
+    check = WebConfig().address_check()
     for _ in range(config.max_redirects + 1):
         try:
+            guard_url(target, check=check)
             with client.stream("GET", target) as response:
                 if response.status_code in _REDIRECTS and "location" in response.headers:
                     location = urljoin(target, response.headers["location"])
@@ -126,6 +136,8 @@ def get(
             raise FetchFailure("timeout", f"timed out ({type(exc).__name__})", True) from exc
         except httpx.TransportError as exc:
             raise FetchFailure("connection", f"{type(exc).__name__}: {exc}", True) from exc
+        except FetchError as exc:  # refused by the address rule (before DNS, or connecting)
+            raise FetchFailure(exc.reason, str(exc), exc.transient) from exc
     raise FetchFailure("too-many-redirects", f"more than {config.max_redirects} redirects")
 
 
@@ -201,7 +213,7 @@ def store(data: bytes, ext: str, directory: Path) -> tuple[str, bool]:
     try:
         # Not fsynced (a few ms each): a file cut short by a power failure has the wrong size,
         # so Manifest.has_file rejects it and the next run fetches it again.
-        write_atomic(path, data, sync=False)
+        atomic.write(path, data, durable=False)
     finally:
         with _STORE_LOCK:
             _WRITING.discard(name)
@@ -304,7 +316,8 @@ def fetch_all(
 
     ``progress(done, total)`` is called after each image. Already stored URLs are not fetched
     again; failed ones are. An interrupted run (``KeyboardInterrupt``) keeps what it fetched and
-    returns with ``summary.interrupted`` set.
+    returns with ``summary.interrupted`` set. A ``client`` passed in must come from
+    :func:`make_client` (a plain httpx client would skip the address check made when connecting).
     """
     config = config or FetchConfig()
     directory = Path(directory)
@@ -365,9 +378,9 @@ def fetch_all(
 
 
 def _remove_stale_temporaries(directory: Path, age: float = 600.0) -> None:
-    """Delete half-written files that a killed run left behind (``.tmp-*``, older than ``age``)."""
+    """Delete half-written files that a killed run left behind (``.*.tmp``, older than ``age``)."""
     now = time.time()
-    for path in directory.glob(".tmp-*"):
+    for path in directory.glob(atomic.TEMPORARY_GLOB):
         with contextlib.suppress(OSError):
             if now - path.stat().st_mtime > age:
                 path.unlink()
@@ -386,14 +399,9 @@ def _tally(summary: Summary, outcome: Outcome, manifest: Manifest) -> None:
 
 
 def make_client(config: FetchConfig) -> httpx.Client:
-    """The shared HTTP client: pooled connections for ``workers`` threads, no auto-redirects."""
-    limits = httpx.Limits(
-        max_connections=config.workers * 2, max_keepalive_connections=config.workers
-    )
-    headers: dict[str, Any] = {"user-agent": config.user_agent, "accept": "image/*,*/*;q=0.5"}
-    return httpx.Client(
-        timeout=httpx.Timeout(config.timeout),
-        limits=limits,
-        follow_redirects=False,
-        headers=headers,
-    )
+    """The shared HTTP client: ``web``'s guarded client (each connection goes only to an address
+    the SSRF rule allows), pooled for ``workers`` threads, no auto-redirects."""
+    client = guarded_client(WebConfig(max_connections=config.workers * 2))
+    client.headers.update({"user-agent": config.user_agent, "accept": "image/*,*/*;q=0.5"})
+    client.timeout = httpx.Timeout(config.timeout)
+    return client

@@ -9,13 +9,13 @@ the journal over the manifest (a torn last line is ignored).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from .. import atomic
 
 MANIFEST = "manifest.json"
 JOURNAL = "manifest.journal"
@@ -48,22 +48,6 @@ def error_entry(reason: str, error: str, tried: list[dict[str, str]]) -> Entry:
 def is_stored(entry: Entry | None) -> bool:
     """Whether ``entry`` records a stored file."""
     return bool(entry) and "file" in entry  # type: ignore[operator]
-
-
-def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never a part
-    (``sync``: also on disk before the rename, so a power cut leaves no empty file)."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if sync:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _journal_lines(path: Path) -> Iterator[tuple[str, Entry]]:
@@ -151,7 +135,7 @@ class Manifest:
         """Fold the journal into ``manifest.json`` (atomically), then empty the journal."""
         if self._dirty:
             self.directory.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, self.to_json().encode("utf-8"))
+            atomic.write(self.path, self.to_json(), durable=True)
             if self._journal is not None:
                 self._journal.close()
                 self._journal = None

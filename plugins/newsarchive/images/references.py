@@ -11,11 +11,13 @@ import html
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlsplit
 
-from ..batch import Converter, is_archived_file
-from ..contrib.check import find_files
 from ..convert.errors import Problem
+
+if TYPE_CHECKING:
+    from ..batch import Converter
 
 #: The proxy a failed original is tried through (``None``: no proxy).
 DEFAULT_PROXY = "https://images.weserv.nl/"
@@ -89,6 +91,9 @@ def collect(
 
     Files that do not convert are returned as problems (their images are not collected).
     """
+    from ..batch import Converter, is_archived_file  # here: `images --help` needs no converter
+    from ..contrib.check import find_files
+
     files = [p for p in find_files(paths) if p.exists() and is_archived_file(p)]
     results = (converter or Converter()).convert_many(files)
     used: dict[str, list[str]] = {}

@@ -10,10 +10,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
 
+from .status import CHANGED, GONE, LIVE, UNKNOWN
 from .text import Match, grams, normalise, page_text, text_match
-
-LIVE, CHANGED, GONE, UNKNOWN = "live", "changed", "gone", "unknown"
-STATUSES = (LIVE, CHANGED, GONE, UNKNOWN)
 
 #: The page still carries the article when this share of the archived text is on it.
 LIVE_SHARE = 0.5

@@ -9,13 +9,20 @@ from collections import Counter, defaultdict
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..web import FetchConfig
-from .check import CheckConfig, Source, find_sources, run_checks
-from .classify import STATUSES
-from .status import STATUS_FILE, Record, load
+from ..convert.publishers import PublisherTable
+from ..inputs import InputError
+from ..settings_file import SETTINGS_FILE, SettingError, read_literal
+from .status import STATUS_FILE, STATUSES, Record, load
+
+if TYPE_CHECKING:
+    from .check import Source
 
 DEFAULT_STATUS = f"content/{STATUS_FILE}"
+# CheckConfig's defaults, for the options: check.py loads the HTTP stack, which the parser does
+# not (tests/test_sources_check.py proves they agree).
+WORKERS, DELAY = 4, 2.0
 
 
 def summary(sources: list[Source], records: dict[str, Record], checked: list[Record]) -> str:
@@ -64,13 +71,19 @@ def _check_sources(args: argparse.Namespace) -> int:
         TimeRemainingColumn,
     )
 
+    from ..batch import Converter
+    from ..convert.pipeline import Settings
+    from ..web import FetchConfig
+    from .check import CheckConfig, find_sources, run_checks
+
     status_path = Path(args.status)
     records, problems = load(status_path)
     for problem in problems:
         print(problem, file=sys.stderr)
     if any(p.level == "error" for p in problems):
         return 1
-    sources, unreadable = find_sources(args.paths or ["content"])
+    publishers = publisher_table(args.settings)
+    sources, unreadable = find_sources(args.paths or ["content"], publishers)
     for problem in unreadable:
         print(problem, file=sys.stderr)
     fetch = FetchConfig(
@@ -89,6 +102,7 @@ def _check_sources(args: argparse.Namespace) -> int:
             limit=args.limit,
             confirm_after=timedelta(days=args.confirm_after),
             config=config,
+            converter=Converter(Settings(publishers)),
             progress=lambda done, total, _: progress.update(task, completed=done, total=total),
         )
     for problem in run.problems:
@@ -104,6 +118,21 @@ def _check_sources(args: argparse.Namespace) -> int:
     if run.interrupted:
         return 130
     return 1 if run.problems or unreadable else 0
+
+
+def publisher_table(conf: str) -> PublisherTable:
+    """The build's publisher table: the defaults with ``NEWSARCHIVE_PUBLISHERS`` from ``conf``
+    (the project's ``pelicanconf.py``, read, not run) merged in."""
+    try:
+        overrides = read_literal(conf, "NEWSARCHIVE_PUBLISHERS")
+    except SettingError as exc:
+        raise InputError(str(exc)) from None
+    try:
+        return PublisherTable.from_settings(overrides)
+    except (ValueError, TypeError, AttributeError) as exc:  # not {key: {field: value}}
+        raise InputError(
+            f"{conf}: NEWSARCHIVE_PUBLISHERS: {exc} (see NEWSARCHIVE_PUBLISHERS in README)"
+        ) from None
 
 
 def _days(value: str) -> float:
@@ -141,18 +170,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--status", default=DEFAULT_STATUS, metavar="FILE", help=f"default: {DEFAULT_STATUS}"
     )
-    defaults = CheckConfig()
     check.add_argument(
-        "--workers", type=_positive, default=defaults.workers, help="requests at once, all hosts"
+        "--workers", type=_positive, default=WORKERS, help="requests at once, all hosts"
     )
     check.add_argument(
         "--delay",
         type=float,
-        default=defaults.delay,
-        help=f"seconds between two requests to one host (default {defaults.delay:g})",
+        default=DELAY,
+        help=f"seconds between two requests to one host (default {DELAY:g})",
     )
     check.add_argument(
         "--timeout", type=float, default=20.0, help="seconds to connect / between reads"
+    )
+    check.add_argument(
+        "--settings",
+        default=SETTINGS_FILE,
+        metavar="FILE",
+        help=f"the Pelican settings giving NEWSARCHIVE_PUBLISHERS (default: {SETTINGS_FILE})",
     )
     check.add_argument("--no-progress", action="store_true", help="no progress bar")
     check.set_defaults(sources_run=_check)

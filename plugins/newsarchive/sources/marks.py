@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from typing import Any
 
-from .classify import CHANGED, GONE
-from .status import Record, parse_stamp
+from .status import CHANGED, GONE, Record, parse_stamp
 
 SHOWN = (GONE, CHANGED)
 

@@ -14,12 +14,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+from .. import atomic
 from ..convert.errors import Problem
-from .classify import CHANGED, GONE, LIVE, STATUSES, UNKNOWN, Verdict
+
+if TYPE_CHECKING:
+    from .classify import Verdict
 
 STATUS_FILE = "source-status.jsonl"
+#: What a check concludes (``classify.py`` decides which).
+LIVE, CHANGED, GONE, UNKNOWN = "live", "changed", "gone", "unknown"
+STATUSES = (LIVE, CHANGED, GONE, UNKNOWN)
 JOURNAL_SUFFIX = ".journal"
 
 
@@ -158,13 +164,9 @@ def load(path: str | Path) -> tuple[dict[str, Record], list[Problem]]:
 def write(path: str | Path, records: Iterable[Record]) -> None:
     """Rewrite the status file atomically (sorted by URL) and drop the journal it absorbed."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
+    with atomic.replacing(path, durable=True) as handle:
         for record in sorted(records, key=lambda r: r.url):
-            handle.write(record.to_json() + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
+            handle.write((record.to_json() + "\n").encode("utf-8"))
     journal_path(path).unlink(missing_ok=True)
 
 

@@ -9,20 +9,24 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..batch import Converter, is_archived_file
-from ..contrib.check import find_files
 from ..convert.errors import Problem
-from .assign import Measures, TagResult, assign_tags, measure
-from .config import TagConfig, load_config
-from .overrides import load_overrides
-from .records import TagRecord, record_from_article
+
+if TYPE_CHECKING:  # the rest is imported when the command runs: the CLI starts fast
+    from .assign import Measures, TagResult
+    from .config import TagConfig
+    from .records import TagRecord
 
 EXAMPLES = 3
 
 
 def read_records(paths: Iterable[str | Path]) -> tuple[list[TagRecord], list[Problem]]:
     """Records of every archived file under ``paths`` (problems for those that do not convert)."""
+    from ..batch import Converter, is_archived_file
+    from ..contrib.check import find_files
+    from .records import record_from_article
+
     files = [p for p in find_files(paths) if p.exists() and is_archived_file(p)]
     results = Converter().convert_many(files)
     records: list[TagRecord] = []
@@ -64,6 +68,10 @@ def compute(
     paths: Sequence[str], rules: str | None, overrides: str | None
 ) -> tuple[list[TagRecord], list[TagResult], TagConfig, Measures, list[Problem]]:
     """Read, tag and measure the archive under ``paths``."""
+    from .assign import assign_tags, measure
+    from .config import load_config
+    from .overrides import load_overrides
+
     config = load_config(rules)
     records, problems = read_records(paths)
     results = assign_tags(records, config, load_overrides(overrides))
