@@ -293,3 +293,25 @@ def test_any_tag_soup_converts_without_error(pieces: list[str]) -> None:
     assert isinstance(body.markdown, str)
     assert len(body.summary) <= 200
     assert "<p>" not in body.markdown and "<div" not in body.markdown
+
+
+def test_a_first_paragraph_starting_with_a_place_keeps_it_whole() -> None:
+    # content/articles/cdt/392428.md (its archived text reads 京市…: the capture lost 北, the
+    # converter keeps what it is given): no dateline or location rule eats a leading 北京.
+    court = (
+        "第二中级人民法院9月22日对地产大亨、华远集团有限公司原董事长任志强涉嫌贪污罪…作出一审判决。"
+    )
+    html = (
+        '<p><img class="aligncenter size-full" src="https://chinadigitaltimes.net/chinese/files/'
+        '2020/03/Screenshot-2020-03-14-at-3.43.19-PM-e1584215013234.png" alt="" width="500" /></p>'
+        '<p style="text-align: center">批评习近平之后，任志强被以经济罪名判刑18年。</p>'
+        "<p>{}</p>"
+    )
+    for place in ("北京市", "京市"):
+        body = convert(
+            html.format(place + court), tz="Asia/Shanghai", base="https://chinadigitaltimes.net/"
+        )
+        assert body.markdown.endswith(
+            f"*批评习近平之后，任志强被以经济罪名判刑18年。*\n\n{place}{court}"
+        )
+        assert body.summary == place + court

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from .credits import CREDIT_LABEL
 from .sanitize import url_scheme
 from .urls import repair_url, split_url
 
@@ -477,7 +478,7 @@ def collect_figures(soup: BeautifulSoup, ctx: Context) -> None:
         figure = soup.new_tag("figure")
         media.replace_with(figure)
         figure.append(media)
-        text = caption + (f" 图像来源：{credit}" if credit else "")
+        text = caption + (f" {CREDIT_LABEL}{credit}" if credit else "")
         if text.strip():
             figcaption = soup.new_tag("figcaption")
             figcaption.string = text.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..convert.credits import without_credits
 from ..convert.pipeline import RELATED_HEADING
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -60,14 +61,15 @@ class TagRecord:
 
 
 def plain_text(markdown: str) -> str:
-    """The article's own words: no images, link targets, URLs, Markdown markup or related links."""
+    """The article's own words: no images, image credits, link targets, URLs, Markdown markup or
+    related links."""
     related = _RELATED.search(markdown) if RELATED_HEADING in markdown else None
     if related:
         markdown = markdown[: related.start()]
     text = _IMAGE.sub(" ", markdown)
     text = _LINK.sub(r"\1", text)
     text = _URL.sub(" ", text)
-    return _MARKUP.sub(" ", text)
+    return without_credits(_MARKUP.sub(" ", text))
 
 
 def record_from_article(article: Any, title: str | None = None) -> TagRecord:
