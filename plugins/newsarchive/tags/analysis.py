@@ -197,17 +197,19 @@ class AnalysisCache:
         key.update(b"".join(digests))
         return key.digest()
 
-    def load_tags(self, key: bytes) -> list[tuple[str, ...]] | None:
-        """The last run's tags, if they were computed from the same (``run_key``)."""
+    def load_tags(self, key: bytes) -> list[tuple[tuple[str, ...], tuple[str, ...]]] | None:
+        """The last run's tags and held-back tags of each article, if they were computed from
+        the same (``run_key``)."""
         data = _load(self.tags_path)
         if isinstance(data, tuple) and len(data) == 2 and data[0] == key:
             return data[1]  # type: ignore[no-any-return]
         return None
 
-    def save_tags(self, key: bytes, tags: list[tuple[str, ...]]) -> None:
-        """Keep this run's tags for the next."""
+    def save_tags(self, key: bytes, tags: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+        """Keep this run's tags (and held-back tags) for the next."""
         seen: dict[str, str] = {}
-        _store(self.tags_path, (key, [tuple(map(seen.setdefault, t, t)) for t in tags]))
+        kept = [tuple(tuple(map(seen.setdefault, t, t)) for t in pair) for pair in tags]
+        _store(self.tags_path, (key, kept))
 
 
 def _share_strings(analyses: dict[bytes, Analysis]) -> dict[bytes, Analysis]:

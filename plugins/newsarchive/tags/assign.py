@@ -1,8 +1,11 @@
 """Combine curated rules, automatic keywords and overrides into 1–8 tags per article.
 
 An article gets a curated tag when the tag matters to it (:func:`~newsarchive.tags.mentions.matters`),
-and up to ``max_keywords`` automatic keywords that ``min_articles`` articles or more get too. Same
-records and configuration, same tags.
+up to ``max_keywords`` automatic keywords, and the broad topics of its curated tags — each only
+when ``min_articles`` articles or more get it, so that a tag page gathers several. Two kinds are
+kept whatever: a curated tag the title names (the article's subject) and a tag an override adds.
+A curated tag that matters to the article but is held back is listed by the report. Same records
+and configuration, same tags.
 """
 
 from __future__ import annotations
@@ -31,11 +34,13 @@ _ROUNDS = 10
 
 @dataclass(frozen=True)
 class TagResult:
-    """The tags of one article (best first) and its title after overrides."""
+    """The tags of one article (best first), its title after overrides, and the curated tags
+    that matter to it but were held back because fewer than ``min_articles`` articles get them."""
 
     url: str
     title: str
     tags: tuple[str, ...]
+    held: tuple[str, ...] = ()
 
 
 class _Word(NamedTuple):
@@ -60,29 +65,30 @@ def _parts(word: str) -> frozenset[str]:
 class _Candidates:
     """What one article could be tagged with, and what it takes whatever is shared."""
 
-    candidate_keys: set[str]  # fold_key of each curated tag it matches and of each keyword
+    candidate_keys: set[str]  # fold_key of each curated tag, keyword and broad topic it could get
     keywords: list[_Word]  # automatic candidates, best first
-    chosen: list[str]  # forced and curated tags taken, in order
+    chosen: list[str]  # forced tags (an override's ``add``), taken whatever is shared
     keys: set[str]  # their fold_key
-    taken: set[str]  # aliases of its curated tags and the chosen tags, case-folded
+    curated: list[tuple[str, str, bool]]  # (name, fold_key, named in the title) of the curated
+    # tags that matter, best first
+    taken: set[str]  # its curated tags, their aliases and the forced tags, case-folded
     joined: str  # the same, NUL-separated: a keyword is in one of them if it is in this
-    broader: list[str]  # the broad topics of its curated tags, in order
+    broader: Mapping[str, list[tuple[str, str]]]  # each curated tag's broad topics (name, fold_key)
 
 
 class _Choice(NamedTuple):
-    """One article's tags, their fold_key, and the keys whose leaving ``shared`` could change them
-    (those of the keywords taken because shared; all of them when the article needed filling)."""
+    """One article's tags, their fold_key, the keys whose leaving ``shared`` could change them
+    (those of the tags taken because shared), and the curated tags held back (not shared)."""
 
     tags: list[str]
     keys: set[str]
     depends: list[str]
+    held: list[str]
 
 
-def _rule_scores(analyses: Sequence[Analysis], config: TagConfig) -> list[list[str]]:
-    """The curated tags that matter to each article, best first: (title bonus + body count) × IDF,
-    the IDF over the articles they matter to. A tag that matters to one article only, named
-    neither in its title nor in its lead, is left out when the article has ``lone_min_others``
-    other tags or more."""
+def _rule_scores(analyses: Sequence[Analysis], config: TagConfig) -> list[list[tuple[str, bool]]]:
+    """The curated tags that matter to each article, best first, each with whether the title
+    names it: (title bonus + body count) × IDF, the IDF over the articles they matter to."""
     options = config.options
     found: list[list[tuple[str, Mention]]] = []
     for analysis in analyses:
@@ -101,25 +107,17 @@ def _rule_scores(analyses: Sequence[Analysis], config: TagConfig) -> list[list[s
                 fallback.append((name, mention))
         found.append(article or fallback)  # type: ignore[arg-type]
     frequency = Counter(name for article in found for name, _ in article)
-    if options.lone_min_others:
-        found = [
-            [
-                (name, m)
-                for name, m in article
-                if frequency[name] > 1
-                or m.in_title
-                or m.in_lead
-                or len(article) <= options.lone_min_others
-            ]
-            for article in found
-        ]
     total = len(found)
     idf = {name: math.log((total + 1) / (n + 1)) + 1 for name, n in frequency.items()}
     return [
         [
-            name
-            for _, name in sorted(
-                (-((TITLE_BONUS * m.in_title + min(m.count, MAX_COUNT)) * idf[name]), name)
+            (name, in_title)
+            for _, name, in_title in sorted(
+                (
+                    -((TITLE_BONUS * m.in_title + min(m.count, MAX_COUNT)) * idf[name]),
+                    name,
+                    m.in_title,
+                )
                 for name, m in article
             )
         ]
@@ -141,7 +139,9 @@ def _candidates(
         )
         for rule in config.rules
     }
-    broader_of = {rule.name: config.broader(rule.name) for rule in config.rules}
+    broader_of = {
+        rule.name: [(b, fold_key(b)) for b in config.broader(rule.name)] for rule in config.rules
+    }
     words: dict[str, _Word | None] = {}
 
     def word(spelling: str) -> _Word | None:
@@ -154,7 +154,9 @@ def _candidates(
         return _Word(key, name, name_key, name.casefold(), lower, _parts(lower))
 
     result = []
-    for names, found, override in zip(ranked_rules, ranked_words, overrides, strict=True):
+    for ranked_names, found, override in zip(ranked_rules, ranked_words, overrides, strict=True):
+        titled = {name for name, in_title in ranked_names if in_title}
+        names = [name for name, _ in ranked_names]
         free = []
         for _, spelling, _, _ in found:
             candidate = words.get(spelling, _UNKNOWN)
@@ -168,76 +170,82 @@ def _candidates(
             names = [name for name in names if fold_key(name) not in banned]
             free = [w for w in free if w.key not in banned]
             forced = [config.canonical(w) for w in override.add]
-        # What the article takes whatever is shared: forced tags, then curated ones.
+        # What the article takes whatever is shared: the forced tags.
         chosen: list[str] = []
         keys: set[str] = set()
         taken = [a for name in names for a in rule_info[name][2]]
-        for name in forced:
+        taken += [rule_info[name][1] for name in names]
+        for name in forced[:max_tags]:
             if fold_key(name) not in keys:
                 chosen.append(name)
                 keys.add(fold_key(name))
                 taken.append(name.casefold())
-        for name in names:
-            if len(chosen) >= max_tags:
-                break
-            key, lower, _ = rule_info[name]
-            if key not in keys:
-                chosen.append(name)
-                keys.add(key)
-                taken.append(lower)
-        rule_keys = {rule_info[name][0] for name in names}
+        curated = [(name, rule_info[name][0], name in titled) for name in names]
+        broad_keys = {key for n in chain(forced, names) for _, key in broader_of.get(n, ())}
         result.append(
             _Candidates(
-                rule_keys.union([w.key for w in free]),
+                {c[1] for c in curated}.union(broad_keys, [w.key for w in free]),
                 free,
                 chosen,
                 keys,
+                curated,
                 set(taken),
                 "\0".join(taken),
-                list(dict.fromkeys(b for n in chosen for b in broader_of.get(n, ()))),
+                broader_of,
             )
         )
     return result
 
 
 def _choose(c: _Candidates, shared: set[str], options: Options) -> _Choice:
-    """The tags of one article: its forced and curated tags, then up to ``max_keywords`` keywords
-    it shares with other articles."""
-    chosen, keys, taken, joined = c.chosen, c.keys, c.taken, c.joined
-    copied = False
+    """The tags of one article: its forced tags, then its curated tags named in its title or
+    shared with other articles, up to ``max_keywords`` keywords and the broad topics it shares."""
+    chosen, keys = c.chosen.copy(), c.keys.copy()
+    taken, joined = c.taken, c.joined
+    own_taken = False
+    counted: list[str] = []
+    held: list[str] = []
+    for name, key, in_title in c.curated:
+        if len(chosen) >= options.max_tags:
+            break
+        if key in keys:
+            continue
+        if key in shared:
+            counted.append(key)
+        elif not in_title:
+            held.append(name)
+            continue
+        chosen.append(name)
+        keys.add(key)
+    broader = dict.fromkeys(b for name in chosen for b in c.broader.get(name, ()))
 
     def overlaps(word: _Word) -> bool:
         """Whether a keyword repeats a taken tag or alias (``印度人`` after ``印度``)."""
         return bool(taken) and (word.lower in joined or not taken.isdisjoint(word.parts))
 
-    def take(word: _Word) -> None:
-        nonlocal chosen, keys, taken, joined, copied
-        if word.name_key not in keys:
-            if not copied:
-                chosen, keys, taken, copied = chosen.copy(), keys.copy(), taken.copy(), True
+    added = 0
+    for word in c.keywords:
+        if len(chosen) >= options.max_tags or added >= options.max_keywords:
+            break
+        if word.key in shared and not overlaps(word) and word.name_key not in keys:
+            if not own_taken:
+                taken, own_taken = taken.copy(), True
             joined = f"{joined}\0{word.name_lower}" if taken else word.name_lower
             chosen.append(word.name)
             keys.add(word.name_key)
             taken.add(word.name_lower)
-
-    added = 0
-    counted: list[str] = []
-    for word in c.keywords:
-        if len(chosen) >= options.max_tags or added >= options.max_keywords:
-            break
-        if word.key in shared and not overlaps(word):
-            take(word)
             added += 1
             counted.append(word.key)
-    for name in c.broader:
+    if len(chosen) < options.min_tags:  # nothing else: the broad topics of the held-back tags
+        broader.update(dict.fromkeys(b for name in held for b in c.broader.get(name, ())))
+    for name, key in broader:
         if len(chosen) >= options.broad_below:
             break
-        if fold_key(name) not in keys:
-            if not copied:
-                chosen, keys, copied = chosen.copy(), keys.copy(), True
+        if key not in keys and key in shared:
             chosen.append(name)
-            keys.add(fold_key(name))
-    return _Choice(chosen, keys, counted)
+            keys.add(key)
+            counted.append(key)
+    return _Choice(chosen, keys, counted, held)
 
 
 def assign_tags(
@@ -261,14 +269,16 @@ def assign_tags(
     if cache:
         changes = [(i, o.add, o.remove) for i, o in enumerate(found) if o and (o.add or o.remove)]
         run = cache.run_key(config, digests, changes)
-        tags = cache.load_tags(run)
-        if tags is not None and len(tags) == len(records):
-            return [TagResult(r.url, t, x) for r, t, x in zip(records, titles, tags, strict=True)]
+        stored = cache.load_tags(run)
+        if stored is not None and len(stored) == len(records):
+            return [
+                TagResult(r.url, t, *x) for r, t, x in zip(records, titles, stored, strict=True)
+            ]
     analyses = analyse_all(titles, records, config, cache, digests, workers)
     with paused_gc():
         results = _assign(records, titles, _candidates(analyses, config, found), config.options)
     if cache and run:
-        cache.save_tags(run, [r.tags for r in results])
+        cache.save_tags(run, [(r.tags, r.held) for r in results])
     return results
 
 
@@ -278,8 +288,8 @@ def _assign(
     candidates: Sequence[_Candidates],
     options: Options,
 ) -> list[TagResult]:
-    """Choose every article's tags, starting from the candidates two or more articles have, then
-    dropping those that end up on one article only."""
+    """Choose every article's tags, starting from the candidates ``min_articles`` articles or more
+    have, then dropping those that end up on fewer."""
     frequency = Counter(chain.from_iterable(c.candidate_keys for c in candidates))
     shared = {key for key, n in frequency.items() if n >= options.min_articles}
     chosen = [_choose(c, shared, options) for c in candidates]
@@ -299,7 +309,7 @@ def _assign(
             for key in chosen[index].keys:
                 used[key] += 1
     return [
-        TagResult(r.url, t, tuple(choice.tags))
+        TagResult(r.url, t, tuple(choice.tags), tuple(choice.held))
         for r, t, choice in zip(records, titles, chosen, strict=True)
     ]
 

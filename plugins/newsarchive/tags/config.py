@@ -25,11 +25,10 @@ class Options:
     max_keywords: int = 3  # automatic keyword tags per article, at most
     min_tags: int = 1
     max_tags: int = 8
-    min_articles: int = 2  # articles an automatic keyword needs to become a tag (and get a page)
+    # Articles a tag needs to be given (and get a page); a curated tag the title names, and an
+    # override's, are given whatever.
+    min_articles: int = 2
     broad_below: int = 2  # broad topics are added to an article with fewer tags than this
-    # A curated tag only one article gets, named neither in its title nor in its lead, is left
-    # out when the article has this many other curated tags (0: never).
-    lone_min_others: int = 0
 
 
 @dataclass(frozen=True)

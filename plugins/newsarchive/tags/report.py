@@ -59,6 +59,12 @@ def lone_tags(results: Sequence[TagResult]) -> list[tuple[str, str]]:
     return sorted((tag, found[0]) for tag, found in titles.items() if len(found) == 1)
 
 
+def held_tags(results: Sequence[TagResult]) -> list[tuple[str, str]]:
+    """(tag, title) of each curated tag held back from an article because too few articles get
+    it, by tag."""
+    return sorted((tag, result.title) for result in results for tag in result.held)
+
+
 def tag_json(results: Sequence[TagResult]) -> list[dict[str, object]]:
     """Every article's source URL, title and tags."""
     return [{"source_url": r.url, "title": r.title, "tags": list(r.tags)} for r in results]
@@ -82,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     """The ``tags`` subcommand."""
     paths = args.paths or ["content"]
     try:
-        _, results, _, measures, problems = compute(paths, args.rules, args.overrides)
+        _, results, config, measures, problems = compute(paths, args.rules, args.overrides)
     except ValueError as exc:
         print(f"newsarchive tags: {exc}", file=sys.stderr)
         return 1
@@ -98,6 +104,14 @@ def run(args: argparse.Namespace) -> int:
         if lone:
             print(f"Tag pages with one article ({len(lone)}), worth reviewing:")
             for tag, title in lone:
+                print(f"  {tag}: {title}")
+        held = held_tags(results)
+        if held:
+            print(
+                f"Curated tags held back ({len(held)}): they matter to the article, but fewer than "
+                f"{config.options.min_articles} articles get them and its title does not name them:"
+            )
+            for tag, title in held:
                 print(f"  {tag}: {title}")
         print(measures.summary())
         for url, count in measures.out_of_range:
