@@ -343,6 +343,72 @@ def test_tags_only_one_article_has_are_a_last_resort():
     assert all(counts[t] >= 2 for t in by_url["https://a/1"])
 
 
+# Issue 13: a tag page gathers min_articles articles. A curated tag named in the body of one
+# article only waits for a second (and the report lists it); one the title names is kept.
+HELD = parse_config(
+    {
+        "options": {"broad_below": 8},
+        "tags": {
+            "拜登": ["Biden"],
+            "特朗普": [],
+            "阿富汗": [],
+            "塔利班": [],
+            "西班牙": [],
+        },
+        "broad": {"美国政治": ["特朗普", "拜登"], "国际": ["阿富汗", "塔利班", "西班牙"]},
+    }
+)
+ELECTION = [
+    TagRecord(
+        "https://h/1",
+        "特朗普疫后首次到外州造势",
+        "特朗普周六在白宫阳台发表演说。拜登则在宾州拉票。特朗普称拜登软弱。民调显示拜登领先。",
+    ),
+    TagRecord(
+        "https://h/2",
+        "特朗普执意要周末亲赴现场造势",
+        "特朗普宣布周末造势。特朗普取消与拜登的辩论。特朗普的医生说他已康复。",
+    ),
+    TagRecord(
+        "https://h/3",
+        "美媒：塔利班支持特朗普连任",
+        "塔利班发言人说，希望特朗普连任。阿富汗和谈仍在继续。塔利班称美军将撤出阿富汗。",
+    ),
+]
+
+
+def test_a_curated_tag_one_article_has_waits_for_a_second_unless_its_title_names_it():
+    results = {r.url: r for r in assign_tags(ELECTION, HELD)}
+    assert results["https://h/1"].tags == ("特朗普", "美国政治")
+    assert results["https://h/1"].held == ("拜登",)  # named 3 times: one article only
+    assert results["https://h/3"].tags[0] == "塔利班"  # the title's, though alone
+    assert "阿富汗" in results["https://h/3"].held and "阿富汗" not in results["https://h/3"].tags
+    # A second article where 拜登 matters brings it to both.
+    second = TagRecord("https://h/4", "拜登在宾州拉票", "拜登说。拜登与支持者见面。")
+    both = {r.url: r for r in assign_tags([*ELECTION, second], HELD)}
+    assert "拜登" in both["https://h/1"].tags and "拜登" in both["https://h/4"].tags
+    assert both["https://h/1"].held == ()
+    # min_articles: 1 gives every tag that matters.
+    single = TagConfig(HELD.rules, Options(min_articles=1, broad_below=8), broad=HELD.broad)
+    assert "拜登" in {r.url: r for r in assign_tags(ELECTION, single)}["https://h/1"].tags
+
+
+def test_broad_topics_need_two_articles_and_fill_in_for_held_back_tags():
+    island = TagRecord(
+        "https://h/5",
+        "漫步兰萨罗特岛的葡萄园",
+        "兰萨罗特岛属于西班牙加那利群岛。火山灰上的葡萄园。西班牙游客不多。岛上风大。葡萄酒。",
+    )
+    results = {r.url: r for r in assign_tags([*ELECTION, island], HELD)}
+    # 西班牙 is held back (one article, not in the title); its broad topic, which the Taliban
+    # article has too, fills in for an article that would have no tag.
+    assert results["https://h/5"].held == ("西班牙",)
+    assert results["https://h/5"].tags == ("国际",)
+    assert "国际" in results["https://h/3"].tags
+    # Alone, the island article has no shared tag at all.
+    assert assign_tags([island], HELD)[0].tags == ()
+
+
 def test_the_maximum_is_kept_and_keywords_are_limited():
     config = TagConfig(CONFIG.rules, Options(max_tags=3, max_keywords=1), CONFIG.ignore)
     for tags in tags_by_url(corpus(), config).values():
@@ -617,7 +683,7 @@ SAMPLE_TAGS = {
     "35301b15": "华为|科技",
     "6510c07f": "任志强|言论审查|经济|中国|中国政治",
     "c0a48a7b": "印度|美国|蓬佩奥|中国|亚洲|国际",
-    "90e93771": "塔利班|阿富汗|特朗普|美国|美国大选|亚洲|国际|美国政治",
+    "90e93771": "塔利班|特朗普|美国|美国大选|亚洲|国际|美国政治",
     "0fd08696": "俄罗斯|气候变化|国际|环境",
     "f79dfac2": "美国大选|白宫|特朗普|新冠疫情|美国|美国政治",
     "6a481462": "艺术|文化",
@@ -626,7 +692,7 @@ SAMPLE_TAGS = {
     "4f5a543e": "白宫|特朗普|新冠疫情|美国大选|美国|美国政治",
     "7cfa9f0b": "特朗普|美国|中国|新冠疫情|间谍|美国政治",
     "51cb851e": "经济|中国|新冠疫情",
-    "60598056": "西班牙|国际|欧洲",
+    "60598056": "国际|欧洲",
     "c0d545de": "移民|美国|中国",
     "b00ea0d4": "TikTok|特朗普|美国|中国|中美关系|科技|美国政治",
     "58828e66": "新冠疫情|香港",
@@ -638,18 +704,18 @@ SAMPLE_TAGS = {
     "bd46854e": "谷歌|华为|中国|反垄断|美国|科技",
     "792e43fa": "台湾|国民党|中国",
     "fc14a303": "秘鲁|日本|新冠疫情|美洲|国际|亚洲",
-    "1c971ebd": "最高法院|民主党|共和党|巴雷特|特朗普|美国|美国大选|新冠疫情",
+    "1c971ebd": "最高法院|民主党|巴雷特|特朗普|美国|美国大选|新冠疫情|美国政治",
     "6f49e98e": "艺术|法国|文化|国际|欧洲",
     "16eaa958": "习近平|任志强|中国共产党|中国|中国政治",
     "08bb1c3f": "墨西哥|移民|美洲|国际",
     "aa11e743": "印度|美国|新冠疫情|亚洲|国际",
-    "bc215014": "人质|马里|宗教|法国|国际|欧洲",
+    "bc215014": "人质|宗教|法国|国际|欧洲",
     "95de616c": "普京|金正恩|俄罗斯|朝鲜|中国|国际|亚洲",
     "73b39297": "印度|中国|间谍|亚洲|国际",
-    "5ffd9199": "特朗普|巴雷特|美国大选|白宫|拜登|宗教|美国|美国政治",
+    "5ffd9199": "特朗普|巴雷特|美国大选|白宫|宗教|美国|美国政治",
     "b2391e33": "新冠疫情|巴西|印度|美洲|国际|亚洲",
     "06afe667": "联合国|诺贝尔奖|新冠疫情|国际",
-    "49bfe750": "台湾|香港|黄之锋",
+    "49bfe750": "台湾|香港",
     "9d49c4a3": "诺贝尔奖|美国",
     "be846e35": "国安法|香港|教育|中国|中国共产党|中国政治",
 }
@@ -674,6 +740,4 @@ def test_the_samples_tags_are_unchanged_and_measure_up():
     assert measures.out_of_range == [] and all(1 <= len(r.tags) <= 8 for r in results)
     assert measures.two_share >= 0.9
     assert measures.unsupported == []
-    assert (
-        measures.shared_share >= 0.89
-    )  # target 90%: 211 of 235 since the VOA caption fix (see test_tags_build)
+    assert measures.shared_share >= 0.9  # 212 of 230 (92.2%)

@@ -80,9 +80,8 @@ def test_most_assignments_link_articles_together(built):
     _, articles = built
     counts = Counter(t["name"] for a in articles for t in a["tags"])
     shared = sum(n for n in counts.values() if n >= 2)
-    # Issue 13's target is 90%; the sample measures 211 of 235 (89.8%) since the converter drops
-    # VOA's title-repeating video caption, which put 拜登 (rightly) in one article's lead.
-    assert shared / sum(counts.values()) >= 0.89
+    # Issue 13's target: 90% (the sample: 212 of 230, 92.2%).
+    assert shared / sum(counts.values()) >= 0.9
     # The index is a way in: the people of the sample's lead story lead to each other.
     putin = {a["title"] for a in articles if "普京" in [t["name"] for t in a["tags"]]}
     kim = {a["title"] for a in articles if "金正恩" in [t["name"] for t in a["tags"]]}
@@ -143,7 +142,12 @@ def test_tags_command_prints_the_table_and_json(capsys):
     assert "articles" in lines[-1] and "shared by ≥2 articles" in lines[-1]
     lone = {r[0] for r in rows if r[1] == "1"}
     listed = lines.index(next(line for line in lines if line.startswith("Tag pages with one")))
-    assert {line.split(":")[0].strip() for line in lines[listed + 1 : -1]} == lone
+    held = lines.index(next(line for line in lines if line.startswith("Curated tags held back")))
+    assert {line.split(":")[0].strip() for line in lines[listed + 1 : held]} == lone
+    # Held back: named in the body of its one article only (朝鲜: 金正恩 and 普京 are the title's).
+    held_back = {tuple(line.strip().split(": ", 1)) for line in lines[held + 1 : -1]}
+    assert ("朝鲜", "金正恩与普京在俄罗斯先进的航天基地会晤 中国如何看") in held_back
+    assert not {tag for tag, _ in held_back} & {r[0] for r in rows}
 
     assert main(["tags", "--json", str(folder)]) == 0
     documents = json.loads(capsys.readouterr().out)
