@@ -108,7 +108,8 @@ def main() -> None:
                 assert warm == cold
             again_s = again_cpu = float("inf")
             for _ in range(3):
-                (Path(cache) / "tags-last.marshal").unlink()
+                for last in Path(cache).glob("tags-*.marshal"):  # the last run's tags
+                    last.unlink()
                 (again, _), seconds, cpu = timed(step)
                 again_s, again_cpu = min(again_s, seconds), min(again_cpu, cpu)
                 assert again == cold

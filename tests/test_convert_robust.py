@@ -162,3 +162,11 @@ def test_an_image_inside_its_own_caption_does_not_crash() -> None:
     head = ARTICLES[0].split("\n------\n")[0] + "\n------\n\n"
     article = convert_text(head + '<p>正文</p><div><div class="image-caption"><img src=/>')
     assert article.markdown.strip().startswith("正文")
+
+
+def test_a_broken_marked_section_is_kept_as_text() -> None:
+    # Found by the mutation test: html.parser refuses "<![" that starts no CDATA section.
+    head = ARTICLES[0].split("\n------\n")[0] + "\n------\n\n"
+    article = convert_text(head + "<![C<div>DATA[<p>正文</p>", "mutated.html")
+    assert "正文" in article.markdown and "DATA[" in article.markdown
+    assert_safe(article.html, text_may_mention_javascript=True)

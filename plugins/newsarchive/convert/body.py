@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bs4 import BeautifulSoup, Tag
+from bs4.exceptions import ParserRejectedMarkup
 
 from . import published as stated_meta
 from .clean import Context, clean, text_of
@@ -42,7 +43,7 @@ def convert_body(
     ``archived`` bounds the published time (at most one day later); ``tz`` is the
     publisher's IANA zone for stated times without an offset.
     """
-    soup = BeautifulSoup(html, PARSER)
+    soup = parse(html)
     stated = stated_meta.extract(soup, tz=tz, archived=archived)
     ctx = Context(base_url=base_url, title=title, dateline=stated.dateline, byline=stated.byline)
     clean(soup, ctx)
@@ -53,6 +54,15 @@ def convert_body(
         summary=summarize(soup),
         related=_unique(ctx.related),
     )
+
+
+def parse(html: str) -> BeautifulSoup:
+    """The body's tree. A broken marked section (``<![C<div>DATA[``), which html.parser refuses,
+    is kept as text, as the rest of the body is."""
+    try:
+        return BeautifulSoup(html, PARSER)
+    except ParserRejectedMarkup:
+        return BeautifulSoup(html.replace("<![", "&lt;!["), PARSER)
 
 
 def summarize(soup: BeautifulSoup, limit: int = SUMMARY_LENGTH) -> str:

@@ -27,7 +27,7 @@ from .slugs import make_slug
 from .urls import host_of, repair_url, url_key
 
 # Bump when a change to the conversion should invalidate cached results.
-CONVERTER_VERSION = "6"
+CONVERTER_VERSION = "7"
 RELATED_HEADING = "相关链接"
 MARKDOWN_EXTENSIONS = ("markdown.extensions.extra", "markdown.extensions.sane_lists")
 
