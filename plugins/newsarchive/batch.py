@@ -119,15 +119,7 @@ class Converter:
         cache format, other settings or a killed build's temporary files would otherwise grow
         the cache (and CI's copy of it) forever.
         """
-        if not self.cache_dir or not self.cache_dir.is_dir():
-            return 0
-        stale = [f for f in self.cache_dir.glob("*/*") if f not in self._used]
-        for entry in stale:
-            entry.unlink(missing_ok=True)
-        for folder in {entry.parent for entry in stale}:
-            if not any(folder.iterdir()):
-                folder.rmdir()
-        return len(stale)
+        return cachefile.prune(self.cache_dir, self._used) if self.cache_dir else 0
 
     def convert(self, path: str | Path) -> Result:
         """Convert one file (through the cache)."""

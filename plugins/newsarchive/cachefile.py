@@ -99,3 +99,17 @@ def warn(path: str | Path, reason: str, redo: str) -> None:
 def _shown(path: str | Path) -> str:
     relative = os.path.relpath(path)
     return str(path) if relative.startswith("..") else relative
+
+
+def prune(folder: Path, used: set[Path]) -> int:
+    """Delete the entries ``folder/<2 hex>/<name>`` that are not in ``used`` (what this build
+    read or wrote) and the subfolders left empty; return how many entries went."""
+    if not folder.is_dir():
+        return 0
+    stale = [entry for entry in folder.glob("*/*") if entry not in used]
+    for entry in stale:
+        entry.unlink(missing_ok=True)
+    for sub in {entry.parent for entry in stale}:
+        if not any(sub.iterdir()):
+            sub.rmdir()
+    return len(stale)

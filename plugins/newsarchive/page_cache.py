@@ -127,12 +127,7 @@ class PageCache:
 
     def prune(self) -> int:
         """Delete the pages this build did not use; how many."""
-        if not self.folder.is_dir():
-            return 0
-        stale = [p for p in self.folder.glob("*/*") if p not in self._used]
-        for path in stale:
-            path.unlink(missing_ok=True)
-        return len(stale)
+        return cachefile.prune(self.folder, self._used)
 
 
 class CachingWriter(Writer):

@@ -59,9 +59,4 @@ class TermCache:
 
     def prune(self) -> int:
         """Delete the entries this build did not use (edited or removed articles); how many."""
-        if not self.folder.is_dir():
-            return 0
-        stale = [p for p in self.folder.glob("*/*") if p not in self._used]
-        for path in stale:
-            path.unlink(missing_ok=True)
-        return len(stale)
+        return cachefile.prune(self.folder, self._used)
