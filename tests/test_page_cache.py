@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from browser_support import build_site
 from test_build_truth import same_tree, small_content
 
@@ -78,3 +80,74 @@ def test_a_damaged_page_is_rendered_again(tmp_path):
     assert f"damaged cache entry {entry} (truncated" in result.stderr
     assert same_tree(tmp_path / "one", tmp_path / "two") == []
     shutil.rmtree(tmp_path / "two")
+
+
+# --- the writer and the keys, without a whole build ---------------------------------------------
+
+
+def static_link_build(root: Path, n: int, cache) -> tuple[int, int]:
+    """Write three articles whose content links ``{static}`` into ``out<n>`` (relative URLs, the
+    project's setting); (rendered, copied)."""
+    from jinja2 import Template
+    from newsarchive import page_cache
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    settings = {**DEFAULT_CONFIG, "RELATIVE_URLS": True, "SITEURL": "", "PATH": str(root)}
+    context = {**settings, "localsiteurl": "", "generated_content": {}, "static_links": set()}
+    context["static_content"] = {"images/x.jpg": SimpleNamespace(url="images/x.jpg")}
+    page_cache.CachingWriter.cache = cache
+    page_cache.CachingWriter.site = "site"
+    writer = page_cache.CachingWriter(str(root / f"out{n}"), settings)
+    for name in ("a1", "a2", "a3"):
+        metadata = {"title": name, "archived_path": name, "save_as": f"articles/{name}.html"}
+        article = Article('<img src="{static}/images/x.jpg">', metadata=metadata,
+                          settings=settings, source_path=str(root / f"{name}.md"), context=context)  # fmt: skip
+        writer.write_file(article.save_as, Template("{{ article.content }}"), context,
+                          relative_urls=True, article=article)  # fmt: skip
+    return cache.rendered, cache.copied
+
+
+def test_relative_links_are_keyed_as_they_are_rendered(tmp_path):
+    from newsarchive.page_cache import PageCache
+
+    first = PageCache(tmp_path / "cache")
+    assert static_link_build(tmp_path, 1, first) == (3, 0)
+    first.prune()
+    again = PageCache(tmp_path / "cache")
+    assert static_link_build(tmp_path, 2, again) == (0, 3)
+    page = (tmp_path / "out2" / "articles" / "a2.html").read_text("utf-8")
+    assert page == '<img src="../images/x.jpg">' == (tmp_path / "out1/articles/a2.html").read_text()
+
+
+def test_site_keys_are_the_same_in_every_build_and_see_every_change(tmp_path):
+    import re as regex
+
+    from newsarchive.page_cache import Opaque, site_key
+
+    theme = tmp_path / "theme"
+    (theme / "templates" / "partials").mkdir(parents=True)  # a subfolder is not a template
+    (theme / "templates" / "article.html").write_text("{{ article.title }}", "utf-8")
+    settings = {"THEME": str(theme), "JINJA_FILTERS": {"short": lambda s: [c for c in s][:3]}}
+    key = site_key(settings)
+    assert key == site_key({**settings, "OUTPUT_PATH": "elsewhere"})
+    assert key != site_key({**settings, "JINJA_FILTERS": {"short": lambda s: s[:4]}})
+    assert site_key({**settings, "X": regex.compile("a")}) != site_key(
+        {**settings, "X": regex.compile("b")}
+    )
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "article.html").write_text("{{ article.title }}!", "utf-8")
+    assert key != site_key({**settings, "THEME_TEMPLATES_OVERRIDES": [str(overrides)]})
+    with pytest.raises(Opaque, match=r"^X = <object object at 0x"):
+        site_key({**settings, "X": object()})
+
+
+def test_a_page_without_a_name_is_left_to_pelican(tmp_path):
+    from newsarchive.page_cache import CachingWriter, PageCache
+
+    CachingWriter.cache = PageCache(tmp_path / "cache")
+    writer = CachingWriter(str(tmp_path / "out"), {})
+    article = SimpleNamespace(metadata={"archived_path": "a.md"})
+    assert writer.write_file("", None, {}, article=article) is None  # ARTICLE_SAVE_AS = ""
+    assert not (tmp_path / "out").exists()

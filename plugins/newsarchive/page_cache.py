@@ -24,7 +24,7 @@ from typing import Any
 
 from pelican import __version__ as pelican_version
 from pelican import signals
-from pelican.utils import sanitised_join
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from . import cachefile
@@ -34,9 +34,19 @@ _PLAIN = (str, int, float, bool, type(None))
 _WHERE = {"OUTPUT_PATH", "CACHE_PATH"}
 
 
+class Opaque(ValueError):
+    """A setting whose value cannot be compared between builds (its text names an address)."""
+
+
+def _code(code: Any) -> list[Any]:
+    """A function's code as text, nested code (comprehensions, lambdas) included."""
+    consts = [_code(c) if hasattr(c, "co_code") else repr(c) for c in code.co_consts]
+    return [code.co_code.hex(), list(code.co_names), consts]
+
+
 def _plain(value: Any) -> Any:
-    """A setting as JSON that is the same in every build (no object addresses): functions by
-    their code, other objects by their type."""
+    """A setting as JSON that is the same in every build: functions by their code, other objects
+    by their ``repr``; raises :class:`Opaque` when that names a memory address."""
     if isinstance(value, _PLAIN):
         return value
     if isinstance(value, list | tuple | set | frozenset):
@@ -46,26 +56,40 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     code = getattr(value, "__code__", None)
     if code is not None:
-        return [value.__qualname__, code.co_code.hex(), repr(code.co_consts)]
-    return type(value).__qualname__
+        return [value.__qualname__, _code(code), _plain(getattr(value, "__defaults__", None))]
+    text = repr(value)
+    if " at 0x" in text:
+        raise Opaque(text)
+    return [type(value).__qualname__, text]
 
 
 def _files_digest(folders: Iterable[Path], pattern: str) -> str:
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted(folder.rglob(pattern)):
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
             digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
+# The plugin's code as this process imported it (under --autoreload, edits on disk are not it).
+_CODE = _files_digest([Path(__file__).parent], "*.py")
+
+
 def site_key(settings: dict[str, Any], pages: Iterable[Any] = ()) -> str:
-    """What every page depends on: templates, the plugin's code, settings, the menu's pages."""
-    templates = Path(settings.get("THEME", "")) / "templates"
-    code = _files_digest([Path(__file__).parent], "*.py")
-    theme = _files_digest([templates], "*") if templates.is_dir() else ""
-    plain = {k: _plain(v) for k, v in sorted(settings.items()) if k.isupper() and k not in _WHERE}
+    """What every page depends on: templates (the theme's and its overrides), the plugin's code,
+    settings, the menu's pages. Raises :class:`Opaque` for a setting that cannot be compared."""
+    folders = [Path(p) for p in settings.get("THEME_TEMPLATES_OVERRIDES") or []]
+    folders.append(Path(settings.get("THEME", "")) / "templates")
+    theme = _files_digest([f for f in folders if f.is_dir()], "*")
+    plain = {}
+    for key, value in sorted(settings.items()):
+        if key.isupper() and key not in _WHERE:
+            try:
+                plain[key] = _plain(value)
+            except Opaque as exc:
+                raise Opaque(f"{key} = {exc}") from None
     menu = [[p.url, str(p.title), str(getattr(p, "menu_label", "") or "")] for p in pages]
-    facts = [pelican_version, code, theme, plain, menu]
+    facts = [pelican_version, _CODE, theme, plain, menu]
     text = json.dumps(facts, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -142,15 +166,22 @@ class CachingWriter(Writer):
     ):  # type: ignore[override]
         article = kwargs.get("article")
         cache = self.cache
-        if cache is None or article is None or "archived_path" not in article.metadata:
+        if not name or cache is None or article is None or "archived_path" not in article.metadata:
             return super().write_file(name, template, context, *args, **kwargs)
+        if kwargs.get("relative_urls", args[0] if args else False):
+            # as Pelican's own write does, so that the content keyed is the content rendered
+            context["localsiteurl"] = path_to_url(get_relative_path(name))
         key = article_key(self.site, article, article.content)
         page = cache.get(key)
         path = sanitised_join(self.output_path, name)
         if page is None:
+            # Pelican skips a page whose path another page has overridden: then the file
+            # there is not this page's, and is not kept as it.
+            skipped = path in self._overridden_files and not kwargs.get("override_output")
             super().write_file(name, template, context, *args, **kwargs)
-            with open(path, encoding="utf-8") as handle:
-                cache.put(key, handle.read())
+            if not skipped:
+                with open(path, encoding="utf-8") as handle:
+                    cache.put(key, handle.read())
             cache.rendered += 1
             return None
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -172,9 +203,11 @@ def _enabled(settings: dict[str, Any]) -> bool:
 
 def writer_class(pelican: Any) -> type[Writer]:
     """The writer for this build (``get_writer``)."""
+    off = _state.pop("off", False)
+    _state.clear()
+    CachingWriter.cache = None
     settings = pelican.settings
-    if not _enabled(settings):
-        CachingWriter.cache = None
+    if off or not _enabled(settings):
         return Writer
     folder = Path(settings.get("CACHE_PATH", "cache")) / "newsarchive-pages"
     CachingWriter.cache = _state["cache"] = PageCache(folder)
@@ -182,10 +215,21 @@ def writer_class(pelican: Any) -> type[Writer]:
 
 
 def key_site(generators: list[Any]) -> None:
-    """Compute the site's key once every generator's context is final (before the writer)."""
+    """Compute the site's key once every generator's context is final (before the writer);
+    a setting that cannot be compared between builds turns the page cache off, saying so."""
+    _state.pop("off", None)
     if generators and _enabled(generators[0].settings):
         context = generators[0].context
-        CachingWriter.site = site_key(generators[0].settings, context.get("pages", []))
+        try:
+            CachingWriter.site = site_key(generators[0].settings, context.get("pages", []))
+        except Opaque as exc:
+            _state["off"] = True
+            print(
+                f"newsarchive: every article page is rendered: the setting {exc} cannot be "
+                "compared between builds (give it a value without an address, or set "
+                "NEWSARCHIVE_PAGE_CACHE = False)",
+                file=sys.stderr,
+            )
 
 
 def finish(pelican: Any) -> None:

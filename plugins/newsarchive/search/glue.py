@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html
+import importlib.metadata
 import json
 import logging
 import multiprocessing
@@ -26,6 +27,7 @@ import os
 import shutil
 import time
 import traceback
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -111,12 +113,29 @@ def lunr_missing(settings: dict[str, Any]) -> str:
     )
 
 
-def _code_version() -> str:
-    """A hash of this package's source: a change to how the index is made invalidates the cache."""
+def _versions() -> str:
+    """A hash of what the index is made with: this package's source and the Traditional →
+    Simplified conversion it folds with (``convert/language.py``, the OpenCC package's version,
+    Python's Unicode tables). Taken once, at import: under ``pelican --autoreload`` the code
+    that runs is the code imported, whatever is on disk later."""
     digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    here = Path(__file__).parent
+    for source in [*sorted(here.glob("*.py")), here.parent / "convert" / "language.py"]:
         digest.update(source.read_bytes())
+    try:
+        opencc = importlib.metadata.version("OpenCC")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        opencc = "?"
+    digest.update(f"{opencc} {unicodedata.unidata_version}".encode())
     return digest.hexdigest()
+
+
+_VERSIONS = _versions()
+
+
+def _code_version() -> str:
+    """See :func:`_versions`: a change to how the index is made invalidates its caches."""
+    return _VERSIONS
 
 
 def index_key(docs: list[SearchDoc], tag_url: str = TAG_URL) -> str:

@@ -258,6 +258,7 @@
       }
       var first = from === 0 ? FIRST_SCREEN : slice.length;
       return Promise.all(slice.slice(0, first).map(load)).then(function () {
+        if (mine !== state.seq) return; // a newer query: its documents go first
         return Promise.all(slice.slice(first).map(function (r, k) { return load(r, first + k); }));
       }).then(function () {
         if (mine !== state.seq) return;
