@@ -154,6 +154,18 @@ class PageCache:
         return cachefile.prune(self.folder, self._used)
 
 
+class _Kept:
+    """A template that keeps the page it renders (Pelican's writer only writes it out)."""
+
+    def __init__(self, template: Any) -> None:
+        self.template = template
+        self.page = ""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        self.page = self.template.render(*args, **kwargs)
+        return self.page
+
+
 class CachingWriter(Writer):
     """Pelican's writer, copying an article's page from the :class:`PageCache` when its key is
     known (and keeping what it renders)."""
@@ -175,13 +187,9 @@ class CachingWriter(Writer):
         page = cache.get(key)
         path = sanitised_join(self.output_path, name)
         if page is None:
-            # Pelican skips a page whose path another page has overridden: then the file
-            # there is not this page's, and is not kept as it.
-            skipped = path in self._overridden_files and not kwargs.get("override_output")
-            super().write_file(name, template, context, *args, **kwargs)
-            if not skipped:
-                with open(path, encoding="utf-8") as handle:
-                    cache.put(key, handle.read())
+            kept = _Kept(template)
+            super().write_file(name, kept, context, *args, **kwargs)
+            cache.put(key, kept.page)
             cache.rendered += 1
             return None
         os.makedirs(os.path.dirname(path), exist_ok=True)

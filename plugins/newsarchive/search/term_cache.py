@@ -35,7 +35,6 @@ class TermCache:
     def __init__(self, folder: Path, version: str) -> None:
         self.folder = folder
         self.version = version.encode("utf-8")
-        self.hits = 0
         self._used: set[Path] = set()
 
     def _path(self, doc: SearchDoc) -> Path:
@@ -51,7 +50,6 @@ class TermCache:
         self._used.add(path)
         cached = cachefile.load(path, decode, "tokenizing the document again")
         if cached is not None:
-            self.hits += 1
             return cached
         counts = doc_counts(doc, table)
         cachefile.write(path, encode(counts))
