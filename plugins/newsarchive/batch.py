@@ -64,24 +64,19 @@ class Converter:
         workers: int | None = None,
     ) -> None:
         self.settings = settings or Settings()
-        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.cache = cachefile.Entries(Path(cache_dir), ".json") if cache_dir else None
         self.workers = workers or os.cpu_count() or 1
         self._fingerprint = f"{cachefile.FORMAT}\0{self.settings.fingerprint()}".encode()
-        self._used: set[Path] = set()  # cache entries read or written by this converter
 
     def _key(self, data: bytes) -> str:
         return hashlib.sha256(self._fingerprint + b"\0" + data).hexdigest()
 
-    def _cache_path(self, key: str) -> Path | None:
-        return self.cache_dir / key[:2] / f"{key}.json" if self.cache_dir else None
-
     def _load(self, key: str, path: str) -> Article | None:
         """The cached conversion, or None: missing, or damaged (reported, then redone)."""
-        cached = self._cache_path(key)
-        if cached is None:
+        if self.cache is None:
             return None
         redo = f"converting {os.path.relpath(path)} again"
-        article = cachefile.load(cached, lambda data: Article.from_cache(data.decode()), redo)
+        article = self.cache.load(key, lambda data: Article.from_cache(data.decode()), redo)
         if article is not None:
             article.path = path
         return article
@@ -93,13 +88,11 @@ class Converter:
         for path in map(str, paths):
             data = Path(path).read_bytes()
             key = self._key(data)
-            cache_file = self._cache_path(key)
-            if cache_file is not None:
-                self._used.add(cache_file)
             cached = self._load(key, path)
             if cached is not None:
                 results[path] = cached
             else:
+                cache_file = self.cache.path(key) if self.cache else None
                 todo.append((data, path, self.settings, cache_file))
         if len(todo) >= _MIN_PARALLEL and self.workers > 1:
             methods = multiprocessing.get_all_start_methods()
@@ -119,7 +112,7 @@ class Converter:
         cache format, other settings or a killed build's temporary files would otherwise grow
         the cache (and CI's copy of it) forever.
         """
-        return cachefile.prune(self.cache_dir, self._used) if self.cache_dir else 0
+        return self.cache.prune() if self.cache else 0
 
     def convert(self, path: str | Path) -> Result:
         """Convert one file (through the cache)."""

@@ -113,3 +113,31 @@ def prune(folder: Path, used: set[Path]) -> int:
         if not any(sub.iterdir()):
             sub.rmdir()
     return len(stale)
+
+
+class Entries:
+    """A cache's entries ``folder/<2 hex>/<key><suffix>``, remembering which this build used so
+    that :meth:`prune` can remove the others."""
+
+    def __init__(self, folder: Path, suffix: str = "") -> None:
+        self.folder = folder
+        self.suffix = suffix
+        self._used: set[Path] = set()
+
+    def path(self, key: str) -> Path:
+        """Where entry ``key`` is; it counts as used."""
+        path = self.folder / key[:2] / f"{key}{self.suffix}"
+        self._used.add(path)
+        return path
+
+    def load(self, key: str, decode: Callable[[bytes], T], redo: str) -> T | None:
+        """:func:`load` of entry ``key``."""
+        return load(self.path(key), decode, redo)
+
+    def write(self, key: str, payload: bytes) -> None:
+        """:func:`write` of entry ``key``."""
+        write(self.path(key), payload)
+
+    def prune(self) -> int:
+        """:func:`prune` of the entries this build did not use."""
+        return prune(self.folder, self._used)

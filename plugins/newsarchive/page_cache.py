@@ -127,31 +127,27 @@ def article_key(site: str, article: Any, content: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _unpack(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8")
+
+
 class PageCache:
     """Rendered pages under ``folder``, by key."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
+        self.entries = cachefile.Entries(folder)
         self.copied = 0
         self.rendered = 0
-        self._used: set[Path] = set()
-
-    def path(self, key: str) -> Path:
-        return self.folder / key[:2] / key
 
     def get(self, key: str) -> str | None:
-        path = self.path(key)
-        self._used.add(path)
-        return cachefile.load(
-            path, lambda data: zlib.decompress(data).decode("utf-8"), "rendering the page again"
-        )
+        return self.entries.load(key, _unpack, "rendering the page again")
 
     def put(self, key: str, page: str) -> None:
-        cachefile.write(self.path(key), zlib.compress(page.encode("utf-8"), 1))
+        self.entries.write(key, zlib.compress(page.encode("utf-8"), 1))
 
     def prune(self) -> int:
         """Delete the pages this build did not use; how many."""
-        return cachefile.prune(self.folder, self._used)
+        return self.entries.prune()
 
 
 class _Kept:

@@ -33,28 +33,28 @@ class TermCache:
     """:func:`.writer.doc_counts` through a folder of cache entries (``version``: the code's)."""
 
     def __init__(self, folder: Path, version: str) -> None:
-        self.folder = folder
+        self.entries = cachefile.Entries(folder)
         self.version = version.encode("utf-8")
-        self._used: set[Path] = set()
 
-    def _path(self, doc: SearchDoc) -> Path:
+    def _key(self, doc: SearchDoc) -> str:
         digest = hashlib.sha256(self.version)
         for text in doc_fields(doc):
             digest.update(b"\0" + text.encode("utf-8"))
-        key = digest.hexdigest()
-        return self.folder / key[:2] / key
+        return digest.hexdigest()
+
+    def _path(self, doc: SearchDoc) -> Path:
+        return self.entries.path(self._key(doc))
 
     def counts(self, doc: SearchDoc, table: Folder) -> list[FieldCounts]:
         """The document's counted terms, from the cache or computed (and kept)."""
-        path = self._path(doc)
-        self._used.add(path)
-        cached = cachefile.load(path, decode, "tokenizing the document again")
+        key = self._key(doc)
+        cached = self.entries.load(key, decode, "tokenizing the document again")
         if cached is not None:
             return cached
         counts = doc_counts(doc, table)
-        cachefile.write(path, encode(counts))
+        self.entries.write(key, encode(counts))
         return counts
 
     def prune(self) -> int:
         """Delete the entries this build did not use (edited or removed articles); how many."""
-        return cachefile.prune(self.folder, self._used)
+        return self.entries.prune()
