@@ -29,8 +29,9 @@ _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.-][A-Za-z0-9\u00c0-\u024f
 def reading_minutes(html: str) -> int:
     """Minutes to read an HTML text: CJK characters at 400 a minute, other words at 220."""
     text = unescape(_TAG.sub(" ", html))
-    cjk = len(text) - len(_CJK.sub("", text))  # runs, not characters: 3x faster at 15,000
-    words = len(_WORD.findall(_CJK.sub(" ", text)))
+    rest, runs = _CJK.subn(" ", text)  # each run of CJK characters becomes one space
+    cjk = len(text) - len(rest) + runs
+    words = len(_WORD.findall(rest))
     return max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
 
 
