@@ -65,13 +65,13 @@ def archived_inputs(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             from .contrib.check import find_files
 
-            inside = [p for p in find_files([path]) if _archived(p)]
+            inside = [p for p in find_files([path]) if is_archived(p)]
             if not inside:
                 raise InputError(f"{path}: no archived articles in this folder")
             found.extend(inside)
             continue
         read_input(path, "file or folder")
-        if not _archived(path):
+        if not is_archived(path):
             raise InputError(
                 f"{path}: not an archived article (it does not start with the <!--EPOCH--> / "
                 "[TITLE](URL) / ------ header)"
@@ -80,7 +80,8 @@ def archived_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _archived(path: Path) -> bool:
+def is_archived(path: Path) -> bool:
+    """Whether ``path`` is an archived file; False for one that cannot be read."""
     from .batch import is_archived_file
 
     try:

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..batch import Converter, is_archived_file
+from ..batch import Converter
 from ..convert.pipeline import Article
 from ..convert.publishers import PublisherTable
 from ..convert.urls import host_of, repair_url, url_key
+from ..inputs import is_archived
 from .conventions import body_digest, read_capture
 from .importer import conventional_name
 
@@ -121,7 +122,7 @@ def survey(
     headers = []
     others: list[Path] = []
     for path in sorted(p for p in source.rglob("*") if p.is_file() and ".git" not in p.parts):
-        capture = read_capture(path) if _archived(path) else None
+        capture = read_capture(path) if is_archived(path) else None
         if capture is None:
             others.append(path)
             continue
@@ -142,13 +143,6 @@ def survey(
     ]
     taken = {p for p in into.rglob("*") if p.is_file()} if into.is_dir() else set()
     return found, others, taken
-
-
-def _archived(path: Path) -> bool:
-    try:
-        return is_archived_file(path)
-    except OSError:
-        return False
 
 
 def _git_root(path: Path) -> Path | None:
