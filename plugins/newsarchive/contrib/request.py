@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from .. import atomic
 from ..inputs import InputError
 
 # The form's fields as its issue body shows them: "### <label>", a blank line, the answer.
@@ -184,7 +185,8 @@ def _load(path: str) -> dict[str, Any]:
 
 
 def _save(path: str, state: dict[str, Any]) -> None:
-    Path(path).write_text(json.dumps(state, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    text = json.dumps(state, ensure_ascii=False, indent=2) + "\n"
+    atomic.write(path, text, durable=False)  # a step killed mid-write leaves the last state
 
 
 def _parse(args: argparse.Namespace) -> int:
