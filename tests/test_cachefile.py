@@ -115,3 +115,15 @@ def test_an_index_kept_by_a_killed_build_without_its_list_is_written_again(tmp_p
     search.write_index_cached(DOCS, tmp_path / "two", cache)
     assert "(incomplete: no list of its files)" in capsys.readouterr().err
     assert same_tree(tmp_path / "one", tmp_path / "two")
+
+
+def test_a_files_digest_sees_names_and_bytes_but_not_where_they_are(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.py").write_text("print(1)\n", "utf-8")
+    digest = cachefile.files_digest([tmp_path / "a" / "x.py"])
+    assert digest == cachefile.files_digest([tmp_path / "b" / "x.py"])
+    (tmp_path / "b" / "x.py").write_text("print(2)\n", "utf-8")
+    assert digest != cachefile.files_digest([tmp_path / "b" / "x.py"])
+    (tmp_path / "a" / "x.py").rename(tmp_path / "a" / "y.py")
+    assert digest != cachefile.files_digest([tmp_path / "a" / "y.py"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,6 +26,16 @@ T = TypeVar("T")
 
 class DamagedEntry(ValueError):
     """A cache file that is not whole; the message says how (empty, truncated, altered…)."""
+
+
+def files_digest(paths: Iterable[Path]) -> str:
+    """A digest of files (each one's name and bytes, in the order given) for a cache key: the
+    code or templates a cache's entries were made with. Where the files are does not count."""
+    digest = hashlib.sha256()
+    for path in paths:
+        data = path.read_bytes()
+        digest.update(b"%s\0%d\0" % (path.name.encode(), len(data)) + data)
+    return digest.hexdigest()
 
 
 def seal(payload: bytes) -> bytes:

@@ -63,16 +63,7 @@ def _plain(value: Any) -> Any:
     return [type(value).__qualname__, text]
 
 
-def _files_digest(folders: Iterable[Path], pattern: str) -> str:
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
-            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-# The plugin's code as this process imported it (under --autoreload, edits on disk are not it).
-_CODE = _files_digest([Path(__file__).parent], "*.py")
+_CODE = cachefile.files_digest(sorted(Path(__file__).parent.rglob("*.py")))
 
 
 def site_key(settings: dict[str, Any], pages: Iterable[Any] = ()) -> str:
@@ -80,7 +71,9 @@ def site_key(settings: dict[str, Any], pages: Iterable[Any] = ()) -> str:
     settings, the menu's pages. Raises :class:`Opaque` for a setting that cannot be compared."""
     folders = [Path(p) for p in settings.get("THEME_TEMPLATES_OVERRIDES") or []]
     folders.append(Path(settings.get("THEME", "")) / "templates")
-    theme = _files_digest([f for f in folders if f.is_dir()], "*")
+    theme = cachefile.files_digest(
+        p for f in folders if f.is_dir() for p in sorted(f.rglob("*")) if p.is_file()
+    )
     plain = {}
     for key, value in sorted(settings.items()):
         if key.isupper() and key not in _WHERE:

@@ -118,16 +118,13 @@ def _versions() -> str:
     Simplified conversion it folds with (``convert/language.py``, the OpenCC package's version,
     Python's Unicode tables). Taken once, at import: under ``pelican --autoreload`` the code
     that runs is the code imported, whatever is on disk later."""
-    digest = hashlib.sha256()
     here = Path(__file__).parent
-    for source in [*sorted(here.glob("*.py")), here.parent / "convert" / "language.py"]:
-        digest.update(source.read_bytes())
+    code = cachefile.files_digest([*sorted(here.glob("*.py")), here.parent / "convert/language.py"])
     try:
         opencc = importlib.metadata.version("OpenCC")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
         opencc = "?"
-    digest.update(f"{opencc} {unicodedata.unidata_version}".encode())
-    return digest.hexdigest()
+    return hashlib.sha256(f"{code} {opencc} {unicodedata.unidata_version}".encode()).hexdigest()
 
 
 _VERSIONS = _versions()

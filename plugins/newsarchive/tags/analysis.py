@@ -64,10 +64,7 @@ def paused_gc() -> Iterator[None]:
 @cache
 def _code(*modules: str) -> str:
     """A digest of these modules' source code."""
-    digest = hashlib.sha256()
-    for module in modules:
-        digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
-    return digest.hexdigest()
+    return cachefile.files_digest(Path(__file__).parent / f"{module}.py" for module in modules)
 
 
 _matchers: dict[int, tuple[TagConfig, Matcher]] = {}
