@@ -121,3 +121,39 @@ test("shorter passages for the header box", () => {
   const n = Array.from(plain(p.html)).length;
   assert.ok(n >= 10 && n <= 70 && plain(p.html).includes("马丘比丘"), p.html);
 });
+
+// The passage reads only the lines lineTest admits; {scanAll: true} reads every line. The two
+// must agree: on every sample article (raw files, tags as line breaks) for a range of queries,
+// and on lines whose only match comes through a character's normalisation.
+test("reading only the admitted lines gives the passage reading every line gives", () => {
+  const dir = path.join(__dirname, "..", "..", "content", "articles");
+  const files = fs.readdirSync(dir, { recursive: true }).filter((f) => /\.(md|html)$/.test(f));
+  assert.ok(files.length >= 40, files.length);
+  const texts = files.map((f) => fs.readFileSync(path.join(dir, f), "utf8").replace(/<[^>]+>/g, "\n"));
+  const queries = ["普京", "臺灣", "习近平", "美国 中国 贸易", "COVID-19", "TikTok", "trump", "elect*",
+    "中*", "猫", "新冠病毒", "特朗普 拜登", "香港 -台湾", "Getty"];
+  let matched = 0;
+  for (const q of queries) {
+    for (const text of texts) {
+      const fast = passage(text, q), full = passage(text, q, { scanAll: true });
+      assert.deepEqual(fast, full, `${q}`);
+      if (fast.matched) matched++;
+    }
+  }
+  assert.ok(matched > 150, matched); // the queries do match: the comparison is not of empty passages
+});
+
+test("a match that only normalisation reveals is found", () => {
+  const cases = [
+    ["开头一行没有要找的词。\n本公司㍿的年报。", "株式", "㍿"],
+    ["第一行。\n美国总统特朗普确诊ＣＯＶＩＤ－１９，白宫宣布。", "covid", "ＣＯＶＩＤ"],
+    ["第一行。\n俄罗斯总统普\u200b京周一表示。", "普京", "普\u200b京"],
+    ["第一行。\n國家主席習近平會見外賓。", "习近平", "習近平"],
+    ["First line.\nTRUMP said so.", "trump", "TRUMP"],
+  ];
+  for (const [text, q, mark] of cases) {
+    const fast = passage(text, q), full = passage(text, q, { scanAll: true });
+    assert.deepEqual(fast, full, q);
+    assert.deepEqual(marked(fast.html), [mark], `${q}: ${fast.html}`);
+  }
+});

@@ -199,48 +199,108 @@
     return { at: at, strong: at === par.end };
   }
 
+  // Characters whose normalisation is themselves (ASCII also in lower case, CJK ideographs also
+  // folded) or a character that is not part of a word: ASCII, common punctuation, CJK
+  // ideographs, full-width punctuation. A line of only these holds a match of a term only when
+  // it holds a form of the term's first character.
+  var PLAIN = "\\u0000-\\u007f\\u00a0\\u00b7\\u2010-\\u2016\\u2018-\\u2027\\u3000-\\u3004\\u3008-\\u3011" +
+    "\\u3014-\\u301f\\u4e00-\\u9fff\\uff01-\\uff0f\\uff1a-\\uff20\\uff3b-\\uff40\\uff5b-\\uff65";
+
+  function classChar(ch) { return "\\u{" + ch.codePointAt(0).toString(16) + "}"; }
+
+  /** A test a line must pass to hold a match of the query's terms (checked natively, so the
+   * passage's per-character work is spent only on those lines): it holds a form of some term's
+   * first character (as is, upper case, or a form the folding pairs map to it), or a character
+   * outside PLAIN, whose normalisation could be anything. Null when the query has no terms. */
+  function lineTest(rewritten, fold) {
+    var t = termsOf(rewritten), firsts = new Set();
+    t.bigrams.forEach(function (w, term) { firsts.add(Array.from(term)[0]); });
+    t.exact.forEach(function (w, term) { firsts.add(Array.from(term)[0]); });
+    t.prefixes.forEach(function (p) { if (p.prefix) firsts.add(Array.from(p.prefix)[0]); });
+    if (!firsts.size) return null;
+    var keys = new Set();
+    Object.keys(fold || {}).forEach(function (from) { if (firsts.has(fold[from])) keys.add(from); });
+    firsts.forEach(function (ch) { keys.add(ch); });
+    var chars = "";
+    keys.forEach(function (ch) { chars += classChar(ch) + classChar(ch.toUpperCase()[0]); });
+    return new RegExp("[" + chars + "]|[^" + PLAIN + "]", "u");
+  }
+
+  /** The best window of paragraph `par` (of a line's `chars`, with its `spans`) against `best`;
+   * `at`: the line's offset in the text. Windows score by words, then matches, then clean cuts;
+   * among equals, the earliest. */
+  function bestWindow(chars, par, spans, at, min, max, best) {
+    if (!spans.length) return best;
+    var starts = par.cuts.slice(0, -1);
+    // a window may also start a little before each match, where no cut is near enough
+    for (var k = 0; k < spans.length; k++) {
+      var from = Math.max(par.start, spans[k].start - 20);
+      while (from > par.start && !SPACE.test(chars[from - 1]) && !Tok.isCJK(chars[from].codePointAt(0))) from--;
+      starts.push({ at: from, strong: from === par.start });
+    }
+    starts.forEach(function (s) {
+      var end = endFrom(chars, par, s.at, min, max), words = new Set(), count = 0;
+      for (var i = 0; i < spans.length && spans[i].start < end.at; i++) {
+        if (spans[i].start >= s.at && spans[i].end <= end.at) { words.add(spans[i].word); count++; }
+      }
+      if (!count) return;
+      var score = words.size * 1000 + Math.min(count, 5) * 10 + (s.strong ? 4 : 0) + (end.strong ? 2 : 0);
+      if (!best || score > best.score || (score === best.score && at + s.at < best.start)) {
+        best = { score: score, start: at + s.at, end: at + end.at, pre: !s.strong, post: !end.strong,
+          line: null, from: s.at, to: end.at };
+      }
+    });
+    return best;
+  }
+
   /**
    * The passage of `text` to show for a query: {start, end, html, matched, words, wanted}.
    * `html` has the query's matches in <mark> and "…" where the passage cuts a sentence;
    * `matched` is false when the text has no match (the passage is then the lead paragraph's
    * beginning); the passage holds `words` of the query's `wanted` words.
-   * Options: {min: 80, max: 140} characters.
+   * A passage never crosses a line break, so each line (paragraph) is read on its own, and only
+   * the lines that pass lineTest are searched for matches.
+   * Options: {min: 80, max: 140} characters; {scanAll: true} searches every line (the tests
+   * compare the two).
    */
   function passage(text, rewritten, fold, options) {
     var min = (options && options.min) || MIN, max = (options && options.max) || MAX;
-    var m = matches(text, rewritten, fold), chars = m.chars, spans = m.spans;
-    var pars = paragraphs(chars), best = null;
-    if (!pars.length) return { start: 0, end: 0, html: "", matched: false };
-    pars.forEach(function (par) {
-      var first = 0;
-      while (first < spans.length && spans[first].start < par.start) first++;
-      if (first >= spans.length || spans[first].start >= par.end) return;
-      var starts = par.cuts.slice(0, -1);
-      // a window may also start a little before each match, where no cut is near enough
-      for (var k = first; k < spans.length && spans[k].start < par.end; k++) {
-        var from = Math.max(par.start, spans[k].start - 20);
-        while (from > par.start && !SPACE.test(chars[from - 1]) && !Tok.isCJK(chars[from].codePointAt(0))) from--;
-        starts.push({ at: from, strong: from === par.start });
-      }
-      starts.forEach(function (s) {
-        var end = endFrom(chars, par, s.at, min, max), words = new Set(), count = 0;
-        for (var i = first; i < spans.length && spans[i].start < end.at; i++) {
-          if (spans[i].start >= s.at && spans[i].end <= end.at) { words.add(spans[i].word); count++; }
-        }
-        if (!count) return;
-        var score = words.size * 1000 + Math.min(count, 5) * 10 + (s.strong ? 4 : 0) + (end.strong ? 2 : 0);
-        if (!best || score > best.score || (score === best.score && s.at < best.start)) {
-          best = { score: score, start: s.at, end: end.at, pre: !s.strong, post: !end.strong };
-        }
-      });
-    });
-    var matched = !!best;
-    if (!best) { // the lead: the first paragraph of some length, from its start
-      var lead = pars.filter(function (p) { return p.end - p.start >= 20; })[0] || pars[0];
-      var end = endFrom(chars, lead, lead.start, min, max);
-      best = { start: lead.start, end: end.at, pre: false, post: !end.strong };
+    var test = options && options.scanAll ? null : lineTest(rewritten, fold);
+    var lines = String(text || "").split("\n"), wide = /[\ud800-\udfff]/.test(text || "");
+    var best = null, lead = -1, firstLine = -1, at = 0, read = [];
+
+    function readLine(i, search) { // {chars, on, par, at} of line i; matches only when `search`
+      var chars = Array.from(lines[i]);
+      var m = search ? matches(lines[i], rewritten, fold) : { on: new Array(chars.length).fill(false), spans: [] };
+      return { chars: chars, on: m.on, spans: m.spans, par: paragraphs(chars)[0] };
     }
-    var html = (best.pre ? "…" : "") + render(chars, m.on, best.start, best.end) + (best.post ? "…" : "");
+    lines.forEach(function (line, i) {
+      var trimmed = line.trim(), n = wide ? Array.from(trimmed).length : trimmed.length;
+      if (n && firstLine < 0) firstLine = i;
+      if (n >= 20 && lead < 0) lead = i;
+      if (n && (!test || test.test(line))) {
+        var r = read[i] = readLine(i, true), before = best;
+        r.at = at;
+        best = bestWindow(r.chars, r.par, r.spans, at, min, max, best);
+        if (best !== before) best.line = i;
+      }
+      at += (wide ? Array.from(line).length : line.length) + 1;
+    });
+    if (firstLine < 0) return { start: 0, end: 0, html: "", matched: false };
+    var matched = !!best, r;
+    if (best) {
+      r = read[best.line];
+    } else { // the lead: the first paragraph of some length, from its start
+      var li = lead >= 0 ? lead : firstLine;
+      r = read[li] || readLine(li, false);
+      if (r.at === undefined) r.at = lines.slice(0, li).reduce(function (sum, l) {
+        return sum + (wide ? Array.from(l).length : l.length) + 1;
+      }, 0);
+      var end = endFrom(r.chars, r.par, r.par.start, min, max);
+      best = { start: r.at + r.par.start, end: r.at + end.at, pre: false, post: !end.strong,
+        from: r.par.start, to: end.at };
+    }
+    var html = (best.pre ? "…" : "") + render(r.chars, r.on, best.from, best.to) + (best.post ? "…" : "");
     return {
       start: best.start, end: best.end, html: html, matched: matched,
       words: matched ? Math.floor(best.score / 1000) : 0, wanted: wantedWords(rewritten)
