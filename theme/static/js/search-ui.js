@@ -8,7 +8,7 @@
   var engines = {};
   var PAGE = 10, BOX_RESULTS = 8, DEBOUNCE_MS = 120, BOX_PASSAGE = { min: 30, max: 70 };
   // Results a first screen shows (1280×720 or a phone): their documents are requested first,
-  // the rest of the page's once these are in. From file:// each script file costs some 5-10 ms
+  // the rest of the page's once these are shown. From file:// each script file costs some 5-10 ms
   // and Chromium runs scripts requested together almost all at the end, so asking for all ten
   // at once made the first screen wait for the tenth.
   var FIRST_SCREEN = 4;
@@ -257,7 +257,9 @@
         });
       }
       var first = from === 0 ? FIRST_SCREEN : slice.length;
-      return Promise.all(slice.slice(0, first).map(load)).then(function () {
+      // the rest of the page once the first screen is painted: their scripts and passages
+      // would otherwise run before that frame
+      return Promise.all(slice.slice(0, first).map(load)).then(from === 0 ? afterPaint : null).then(function () {
         if (mine !== state.seq) return; // a newer query: its documents go first
         return Promise.all(slice.slice(first).map(function (r, k) { return load(r, first + k); }));
       }).then(function () {
