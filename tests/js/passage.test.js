@@ -143,6 +143,33 @@ test("reading only the admitted lines gives the passage reading every line gives
   assert.ok(matched > 150, matched); // the queries do match: the comparison is not of empty passages
 });
 
+// A text of only PLAIN characters is normalised in one pass (normalizePlain); the matches must
+// be those of normalising each character on its own: on the sample articles' lines and on a
+// line holding every PLAIN character that is not ASCII or an ideograph, between words.
+test("normalising a plain line in one pass finds the matches normalising each character finds", () => {
+  const dir = path.join(__dirname, "..", "..", "content", "articles");
+  const lines = fs.readdirSync(dir, { recursive: true }).filter((f) => /\.(md|html)$/.test(f))
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), "utf8").replace(/<[^>]+>/g, "\n").split("\n"));
+  const punctuation = [];
+  for (const [, from, to] of P.PLAIN.matchAll(/\\u([0-9a-f]{4})(?:-\\u([0-9a-f]{4}))?/g)) {
+    for (let c = parseInt(from, 16); c <= parseInt(to || from, 16); c++) {
+      if (c >= 0x80 && (c < 0x4e00 || c > 0x9fff)) punctuation.push(String.fromCharCode(c));
+    }
+  }
+  assert.equal(punctuation.length, 91);
+  lines.push(punctuation.map((ch) => `香港${ch}Trump${ch}習近平${ch}`).join(""));
+  let found = 0;
+  for (const q of ["香港", "习近平", "trump", "美国 中国", "COVID-19", "elect*", "中*"]) {
+    const rewritten = engine.rewriteQuery(q, fold, ["title", "body"]);
+    for (const line of lines) {
+      const once = P.matches(line, rewritten, fold), each = P.matches(line, rewritten, fold, true);
+      assert.deepEqual(once, each, `${q}: ${line.slice(0, 60)}`);
+      found += once.spans.length;
+    }
+  }
+  assert.ok(found > 1000, found);
+});
+
 test("a match that only normalisation reveals is found", () => {
   const cases = [
     ["开头一行没有要找的词。\n本公司㍿的年报。", "株式", "㍿"],

@@ -64,22 +64,48 @@
     return n;
   }
 
+  var outsidePlain = null, own = Object.prototype.hasOwnProperty;
+
+  /** `text` normalised for matching in one pass, when all its characters are PLAIN (so one
+   * UTF-16 unit each): ASCII in lower case and the rest folded, as Tok.normalize does; PLAIN's
+   * characters that are not ASCII or ideographs, never part of a word before or after
+   * normalisation, stay as they are, so runs and offsets are those of normalising each
+   * character. Null for any other text. */
+  function normalizePlain(text, fold) {
+    outsidePlain = outsidePlain || new RegExp("[^" + PLAIN + "]");
+    if (outsidePlain.test(text)) return null;
+    var lower = text.toLowerCase(), norm = "", from = 0;
+    for (var i = 0; fold && i < lower.length; i++) {
+      if (lower.charCodeAt(i) < 0x80 || !own.call(fold, lower[i])) continue;
+      norm += lower.slice(from, i) + fold[lower[i]];
+      from = i + 1;
+    }
+    norm += lower.slice(from);
+    return norm.length === text.length ? norm : null;
+  }
+
   /**
    * Where the query's terms occur in `text`: {chars: [code points], on: [bool per character],
    * spans: [{start, end, word}]} with character (code point) offsets, spans in text order.
+   * `perChar`: normalise each character on its own even when normalizePlain could (tests).
    */
-  function matches(text, rewritten, fold) {
-    var chars = Array.from(String(text || "")), on = new Array(chars.length).fill(false), spans = [];
+  function matches(text, rewritten, fold, perChar) {
+    text = String(text || "");
+    var chars = Array.from(text), on = new Array(chars.length).fill(false), spans = [];
     var t = termsOf(rewritten);
     if (!t.bigrams.size && !t.exact.size && !t.prefixes.length) return { chars: chars, on: on, spans: spans };
-    var norm = "", owner = [];
-    chars.forEach(function (ch, i) {
-      var n = normalizeChar(ch, fold);
-      norm += n;
-      for (var k = 0; k < n.length; k++) owner.push(i);
-    });
+    var norm = perChar ? null : normalizePlain(text, fold), owner = null;
+    if (norm === null) {
+      norm = "";
+      owner = [];
+      chars.forEach(function (ch, i) {
+        var n = normalizeChar(ch, fold);
+        norm += n;
+        for (var k = 0; k < n.length; k++) owner.push(i);
+      });
+    }
     function hit(a, b, words) { // UTF-16 offsets [a, b) of norm
-      var start = owner[a], end = owner[b - 1] + 1;
+      var start = owner ? owner[a] : a, end = owner ? owner[b - 1] + 1 : b;
       for (var k = start; k < end; k++) on[k] = true;
       for (var w = 0; w < words.length; w++) spans.push({ start: start, end: end, word: words[w] });
     }
@@ -208,22 +234,30 @@
 
   function classChar(ch) { return "\\u{" + ch.codePointAt(0).toString(16) + "}"; }
 
+  var lineTests = new WeakMap(); // rewritten query -> {fold, test}
+
   /** A test a line must pass to hold a match of the query's terms (checked natively, so the
    * passage's per-character work is spent only on those lines): it holds a form of some term's
    * first character (as is, upper case, or a form the folding pairs map to it), or a character
-   * outside PLAIN, whose normalisation could be anything. Null when the query has no terms. */
+   * outside PLAIN, whose normalisation could be anything. Null when the query has no terms.
+   * Made once per query. */
   function lineTest(rewritten, fold) {
+    fold = fold || {};
+    var known = rewritten && lineTests.get(rewritten);
+    if (known && known.fold === fold) return known.test;
     var t = termsOf(rewritten), firsts = new Set();
     t.bigrams.forEach(function (w, term) { firsts.add(Array.from(term)[0]); });
     t.exact.forEach(function (w, term) { firsts.add(Array.from(term)[0]); });
     t.prefixes.forEach(function (p) { if (p.prefix) firsts.add(Array.from(p.prefix)[0]); });
-    if (!firsts.size) return null;
-    var keys = new Set();
-    Object.keys(fold || {}).forEach(function (from) { if (firsts.has(fold[from])) keys.add(from); });
-    firsts.forEach(function (ch) { keys.add(ch); });
-    var chars = "";
-    keys.forEach(function (ch) { chars += classChar(ch) + classChar(ch.toUpperCase()[0]); });
-    return new RegExp("[" + chars + "]|[^" + PLAIN + "]", "u");
+    var test = null;
+    if (firsts.size) {
+      var forms = Array.from(firsts), chars = "";
+      for (var from in fold) if (firsts.has(fold[from])) forms.push(from);
+      forms.forEach(function (form) { chars += classChar(form) + classChar(form.toUpperCase()[0]); });
+      test = new RegExp("[" + chars + "]|[^" + PLAIN + "]", "u");
+    }
+    if (rewritten) lineTests.set(rewritten, { fold: fold, test: test });
+    return test;
   }
 
   /** The best window of paragraph `par` (of a line's `chars`, with its `spans`) against `best`;
@@ -307,5 +341,5 @@
     };
   }
 
-  return { esc: esc, highlight: highlight, matches: matches, passage: passage, MIN: MIN, MAX: MAX };
+  return { esc: esc, highlight: highlight, matches: matches, passage: passage, PLAIN: PLAIN, MIN: MIN, MAX: MAX };
 });
