@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 /* newsarchive search engine: sharded Lunr index, loaded on demand.
  *
  * The index is split by term into shards (written by plugins/newsarchive/search/writer.py).
@@ -10,7 +11,10 @@
  * documents follow.
  *
  * Works in a browser (globals lunr, naSearchTokenizer; files loaded by <script>) and in Node
- * (require; the test passes a loader that reads files), so tests run this very code. */
+ * (require; the test passes a loader that reads files), so tests run this very code.
+ *
+ * The first line of each search script is V8's explicit compile hint: every function is compiled
+ * when the file loads (while the page opens), not lazily during the reader's first query. */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) {
     module.exports = factory(require("lunr"), require("./search-tokenizer.js"));

@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 /* newsarchive search passages: where a query's terms occur in a text, and the passage of a
  * result (about 80-140 characters, cut at sentence or clause boundaries) where they cluster.
  *

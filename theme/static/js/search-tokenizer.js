@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 /* newsarchive search tokenizer (query time): the browser twin of
  * plugins/newsarchive/search/tokenizer.py. Both must produce identical tokens; the shared vectors
  * in tests/fixtures/tokenizer_vectors.json prove it (tests/js/tokenizer.test.js).

@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 /* newsarchive search UI: the header box's results-as-you-type list and the results page
  * (search.html?q=…) with highlighting, filters (publisher, year, tag), ordering, paging and
  * keyboard navigation; every result shows the passage where the query's terms occur. Needs lunr,
