@@ -8,11 +8,19 @@
   var Engine = root.naSearchEngine, Passage = root.naSearchPassage;
   var engines = {};
   var PAGE = 10, BOX_RESULTS = 8, DEBOUNCE_MS = 120, BOX_PASSAGE = { min: 30, max: 70 };
-  // Results a first screen shows (1280×720 or a phone): their documents are requested first,
-  // the rest of the page's once these are shown. From file:// each script file costs some 5-10 ms
-  // and Chromium runs scripts requested together almost all at the end, so asking for all ten
-  // at once made the first screen wait for the tenth.
-  var FIRST_SCREEN = 4;
+  // The results a first screen shows have their documents requested first, the rest of the
+  // page's once these are painted. From file:// each script file costs some 5-10 ms and Chromium
+  // runs scripts requested together almost all at the end, so asking for all ten at once made
+  // the first screen wait for the tenth. How many: the window's height below the list's top over
+  // RESULT_PX, a result's usual least height (title, date, a line or two of passage, tags: 150-
+  // 200 px at 1280 px, more on a phone), so 3 at 1280×720 and 2 on a 375×667 phone.
+  var RESULT_PX = 150;
+
+  /** How many results the window can show below `list` (at least 1, at most a page). */
+  function firstScreen(list) {
+    var below = (root.innerHeight || 0) - list.getBoundingClientRect().top;
+    return Math.max(1, Math.min(PAGE, Math.ceil(below / RESULT_PX)));
+  }
 
   function engineFor(base) {
     return engines[base] || (engines[base] = Engine.createEngine(Engine.scriptLoader(base)));
@@ -257,7 +265,7 @@
           showReady();
         });
       }
-      var first = from === 0 ? FIRST_SCREEN : slice.length;
+      var first = from === 0 ? state.firstScreen : slice.length;
       // the rest of the page once the first screen is painted: their scripts and passages
       // would otherwise run before that frame
       return Promise.all(slice.slice(0, first).map(load)).then(from === 0 ? afterPaint : null).then(function () {
@@ -349,6 +357,7 @@
       list.innerHTML = "";
       state.rows = rows;
       state.shown = 0;
+      state.firstScreen = firstScreen(list);
       var shown = showPage();
       // then the filters' counts, and the tag lists (unless loaded) for the tag filter's
       shown.then(afterPaint).then(function () {
@@ -377,10 +386,6 @@
       status.textContent = "正在搜索…";
       return engine.search(q).then(function (found) {
         if (mine !== state.seq) return;
-        if (!filters.source && !filters.year && !filters.tag && !filters.order && !filters.original) {
-          // the first screen's documents start loading now, while the results are counted
-          found.results.slice(0, FIRST_SCREEN).forEach(function (r) { engine.doc(+r.ref).catch(function () {}); });
-        }
         state.found = found;
         return render();
       }).catch(function (e) {
