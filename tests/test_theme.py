@@ -178,7 +178,6 @@ def test_two_builds_are_byte_identical(built_site, tmp_path):
 def test_pages_and_indexes_exist(built_site):
     for path in (
         "index.html",
-        "index.2.html",
         "archives/index.html",
         "tags/index.html",
         "sources/index.html",
@@ -189,6 +188,7 @@ def test_pages_and_indexes_exist(built_site):
         "archives/2020/10.html",
     ):
         assert (built_site / path).is_file(), path
+    assert not list(built_site.glob("index.*.html"))  # the home page is one page
     assert not (built_site / "sitemap.xml").exists()  # needs absolute URLs: publish only
     assert not list(built_site.rglob("*.atom.xml"))
 
@@ -203,7 +203,11 @@ def test_home_lists_newest_first_with_metadata(built_site):
     assert first.select_one(".entry-source").get_text() == "BBC 中文"
     assert first.select_one(".entry-summary").get_text(strip=True)
     assert first.select(".tag-list a")
-    assert soup.select_one("nav.pagination a[rel=next]")["href"] == "./index.2.html"
+    # The next 80 one line each (the sample has 51 articles: all of them), no pages, no "more".
+    rows = soup.select("main .row-list li")
+    assert len(rows) == 31
+    assert rows[0].a["href"] != entries[-1].select_one(".entry-title a")["href"]
+    assert not soup.select("nav.pagination") and not soup.select(".home-more")
 
 
 def test_archives_timeline_counts_every_article(built_site):
@@ -219,7 +223,8 @@ def test_archives_timeline_counts_every_article(built_site):
 
 
 def test_listing_pages_list_one_line_per_article(built_site):
-    """Tag, source, author, month and later home pages: title, publisher and day per line."""
+    """Tag, source, author and month pages and the home page after its first 20: title,
+    publisher and day per line."""
     source = _soup(built_site / "sources" / "rfi.html")
     rows = source.select("main .row-list li")
     total = int(re.search(r"共 (\d+) 篇", source.select_one(".page-lede").get_text())[1])
@@ -237,8 +242,8 @@ def test_listing_pages_list_one_line_per_article(built_site):
         assert li.a.get("lang") == (
             None if article.html["lang"] == "zh-Hans" else article.html["lang"]
         )
-    later = _soup(built_site / "index.2.html")
-    assert later.select("main .row-list li") and not later.select("main .entry-summary")
+    home = _soup(built_site / "index.html")
+    assert all(not li.select(".entry-summary") for li in home.select("main .row-list li"))
 
 
 def test_tag_index_has_counts_and_weights(built_site):
@@ -403,6 +408,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ROOT / "content",
         output,
         *WITH_SAMPLE_TAGS,
+        "NEWSARCHIVE_HOME_ARTICLES=30",  # fewer than the sample's 51: the home page ends early
         config="publishconf.py",
         env={"SITEURL": SITEURL + "/"},
     )
@@ -445,6 +451,31 @@ def test_all_articles_feed_has_full_text_term_feeds_summaries(published):
             assert entry.find(f"{ATOM}content") is None, feed
             assert entry.find(f"{ATOM}summary").text.strip(), feed
             assert entry.find(f"{ATOM}title").text and entry.find(f"{ATOM}link") is not None
+
+
+def test_home_page_stops_and_points_to_the_month_of_the_next_article(published):
+    home = _soup(published / "index.html")
+    shown = [a["href"] for a in home.select("main .entry-title a, main .row-list a")]
+    assert len(home.select("main .entry")) == 20 and len(shown) == 30
+    assert not list(published.glob("index.*.html"))
+    archived = {
+        f"./articles/{p.name}": _soup(p).select_one(".article-facts time")["datetime"]
+        for p in (published / "articles").glob("*.html")
+    }
+    assert [archived[h] for h in shown] == sorted((archived[h] for h in shown), reverse=True)
+    rest = [h for h in archived if h not in shown]
+    newest_left = max(rest, key=lambda h: (archived[h], h))
+    assert max(archived[h] for h in rest) <= min(archived[h] for h in shown)
+    more = home.select_one("nav.home-more")
+    assert f"更早的 {len(rest)} 篇" in more.get_text()
+    month_link, archives_link = more.select("a")
+    year, month = archived[newest_left][:7].split("-")
+    assert month_link["href"] == f"./archives/{year}/{month}.html"
+    assert month_link.get_text() == f"{year} 年 {int(month)} 月"
+    assert archives_link["href"] == "./archives/index.html"
+    month_page = _soup(published / month_link["href"])
+    listed = [a["href"] for a in month_page.select("main .row-list a")]
+    assert "../../" + newest_left.removeprefix("./") in listed
 
 
 def test_sitemap_lists_every_page_with_absolute_urls(published):
