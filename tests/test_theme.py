@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -12,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from browser_support import ROOT, WITH_SAMPLE_TAGS, build_site
 from bs4 import BeautifulSoup
-from newsarchive.site import ArticleList, reading_minutes, utc_offset, weight
+from newsarchive.site import ArticleList, iri, reading_minutes, utc_offset, weight
 
 SITEURL = "https://user.github.io/repo"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -286,7 +288,8 @@ def test_article_page(built_site):
     assert re.fullmatch(r"约 \d+ 分钟", facts["阅读时间"].get_text())
     links = {" ".join(a.get_text().split()): a["href"] for a in soup.select(".article-links a")}
     original = links["原文（法国国际广播电台网站） ↗"]
-    assert original.startswith("https://www.rfi.fr/cn/")
+    # The original's Chinese path is written as characters, not %-escapes (see iri).
+    assert original.startswith("https://www.rfi.fr/cn/专栏检索/要闻解说/20230913-金正恩与普京")
     assert links["网页快照（Wayback Machine） ↗"] == f"https://web.archive.org/web/*/{original}"
     assert soup.select_one(".article-source a")["href"] == "../sources/rfi.html"
     assert soup.select_one(".article-column").get_text() == "要闻解说"
@@ -328,6 +331,39 @@ def test_weights_and_offsets():
         utc_offset(datetime(2020, 1, 1, tzinfo=timezone(-timedelta(hours=3, minutes=30))))
         == "UTC-3:30"
     )
+
+
+IRI_CASES = {
+    # Escaped non-ASCII characters are written as themselves, in path, query and fragment.
+    "https://www.dw.com/zh/%E7%BE%8E%E5%AA%92%EF%BC%9A/a-55241792?q=%E4%B8%AD#%E6%96%87": (
+        "https://www.dw.com/zh/美媒：/a-55241792?q=中#文"
+    ),
+    "https://cdt.example/2020/10/%e3%80%90%e5%bc%82-google": "https://cdt.example/2020/10/【异-google",
+    "https://x.example/%D0%9F%F0%9F%98%80%C3%A9": "https://x.example/П😀é",
+    # Escaped ASCII, bytes that are not UTF-8 (GBK, overlong, surrogates) and the host stay.
+    "https://x.example/a%2Fb%20c%25d%3F?k=%26": "https://x.example/a%2Fb%20c%25d%3F?k=%26",
+    "https://x.example/%D6%D0%CE%C4%C0%8A": "https://x.example/%D6%D0%CE%C4%C0%8A",
+    "https://x.example/%E0%80%AF%ED%A0%80%E4%B8": "https://x.example/%E0%80%AF%ED%A0%80%E4%B8",
+    "https://%E7%BE%8E.example/?": "https://%E7%BE%8E.example/?",
+    "http://www.bbc.com/zhongwen/simp/business-54279369": (
+        "http://www.bbc.com/zhongwen/simp/business-54279369"
+    ),
+}
+
+
+def test_iri_writes_escaped_characters_as_themselves():
+    assert {url: iri(url) for url in IRI_CASES} == IRI_CASES
+
+
+def test_iri_leads_a_browser_to_the_same_address():
+    """Node's URL is the WHATWG parser browsers follow links with: it escapes the IRI back."""
+    urls = [url for url in IRI_CASES if url == url.replace("%e", "%E")]  # upper-case hex
+    script = "for (const [a, b] of JSON.parse(process.argv[1])) console.log(new URL(a).href === new URL(b).href)"
+    pairs = json.dumps([[url, iri(url)] for url in urls])
+    result = subprocess.run(
+        ["node", "-e", script, pairs], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["true"] * len(urls)
 
 
 # A small site: two captures of one URL, a Traditional Chinese article, no tags plugin.
