@@ -298,7 +298,7 @@ def test_article_page(built_site):
     assert nav.select_one("a[rel=prev]") and nav.select_one("a[rel=next]")
     print_source = soup.select_one(".print-source").get_text()
     assert "原文：https://www.rfi.fr/cn/专栏检索/要闻解说/20230913-金正恩与普京" in print_source
-    assert "2023-09-13 19:45" in print_source
+    assert print_source.endswith("新闻存档")
 
 
 def test_prev_next_follow_archived_time(built_site):
