@@ -301,6 +301,23 @@ def test_article_page(built_site):
     assert print_source.endswith("新闻存档")
 
 
+def test_page_chrome_stays_lean(built_site):
+    """What every page repeats — 15,000 times at 15,000 articles — carries no dead weight."""
+    article = next((built_site / "articles").glob("rfi-20230913-*.html"))
+    for page in (article, built_site / "index.html", built_site / "tags" / "zhong-guo.html"):
+        html = page.read_text("utf-8")
+        header = html[html.index("<body>") : html.index("<main")]
+        assert len(header.encode()) < 1450, page  # skip link, site name, menu, search, toggle
+        assert "<svg" not in html and "print.css" not in html
+    soup = _soup(article)
+    assert soup.html["lang"] == "zh-Hans"  # the site's own words need no lang of their own
+    chrome = (
+        "header.site-header, footer.site-footer, .article-facts, .article-links, .article-footer"
+    )
+    assert [el for el in soup.select(chrome) if el.has_attr("lang")] == []
+    assert not soup.article.has_attr("lang")
+
+
 def test_prev_next_follow_archived_time(built_site):
     pages = {p.name: _soup(p) for p in (built_site / "articles").glob("*.html")}
     times = {name: s.select_one(".article-facts time")["datetime"] for name, s in pages.items()}
