@@ -22,7 +22,6 @@ PLUGINS = ["newsarchive"]
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-Hans"
 DEFAULT_DATE_FORMAT = "%Y-%m-%d %H:%M"
-DEFAULT_PAGINATION = 20
 
 # Every article has its own ASCII slug derived from its source URL and capture time;
 # captures are never treated as translations of each other.
@@ -69,10 +68,12 @@ PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{name}.{number}{extension}", "{name}.{number}{extension}"),
 )
-# The home page shows 20 articles with summaries and tags (later pages one line each); tag,
-# source, author and month pages list 100 articles a page, one line each (title, publisher, day).
+# Tag, source, author and month pages list 100 articles a page, one line each (title, publisher,
+# day). The home page is one page: the newest 20 articles with summaries and tags, then the next
+# 80 one line each, then a link to the month archives (which list every article).
+NEWSARCHIVE_HOME_SUMMARIES = 20
+NEWSARCHIVE_HOME_ARTICLES = 100
 PAGINATED_TEMPLATES = {
-    "index": None,
     "tag": 100,
     "category": 100,
     "author": 100,

@@ -10,7 +10,9 @@ For each size N it resamples N articles (``search_corpus.py``), then measures, i
 - peak memory: the largest single process (``getrusage``) and the whole build's process tree
   (the sum of proportional set sizes, sampled every 0.2 s, so shared pages count once).
 
-    python bench/site_bench.py --sizes 15000,50000 [--keep]
+    python bench/site_bench.py --sizes 15000,50000 [--keep] [--size-only]
+
+``--size-only`` stops after the cold build's output by section (no baseline, no add-one build).
 
 Targets (issue 14): ≤ 20 KB per article; peak ≤ 600 MB at 15,000 and ≤ 1.6 GB at 50,000; cold
 ≤ 2× baseline at 50,000; add one article ≤ 0.35× baseline at 15,000.
@@ -109,7 +111,7 @@ def sizes(output: Path) -> Counter[str]:
     return found
 
 
-def bench(n: int, work: Path) -> dict:
+def bench(n: int, work: Path, size_only: bool = False) -> dict:
     archive = work / "archive"
     paths = make_corpus(n, archive / "articles")
     for name in ("tags.yml", "overrides.yml"):
@@ -119,6 +121,19 @@ def bench(n: int, work: Path) -> dict:
     publish = ROOT / "publishconf.py"
     cold = run(archive, work / "out", publish, *site)
     by_section = sizes(work / "out")
+    total = sum(by_section.values())
+    figures = {
+        "articles": n,
+        "bytes": dict(by_section.most_common()),
+        "total_mb": total / 1e6,
+        "files": sum(1 for p in (work / "out").rglob("*") if p.is_file()),
+        "kb_per_article": total / 1e3 / n,
+        "cold_s": cold["seconds"],
+        "cold_rss_mb": cold["peak_rss_mb"],
+        "cold_tree_mb": cold["tree_peak_mb"],
+    }
+    if size_only:
+        return figures
 
     # The baseline's input: the same articles as Markdown (from the cache the cold build filled).
     markdown = work / "markdown" / "articles"
@@ -135,18 +150,10 @@ def bench(n: int, work: Path) -> dict:
         archive / "articles" / "new", n, real_articles()[0].read_text("utf-8"), 3_600_000, "new"
     )
     add_one = run(archive, work / "out", publish, *site)
-    total = sum(by_section.values())
     return {
-        "articles": n,
-        "bytes": dict(by_section.most_common()),
-        "total_mb": total / 1e6,
-        "files": sum(1 for p in (work / "out").rglob("*") if p.is_file()),
-        "kb_per_article": total / 1e3 / n,
+        **figures,
         "baseline_s": base["seconds"],
         "baseline_rss_mb": base["peak_rss_mb"],
-        "cold_s": cold["seconds"],
-        "cold_rss_mb": cold["peak_rss_mb"],
-        "cold_tree_mb": cold["tree_peak_mb"],
         "add_one_s": add_one["seconds"],
         "add_one_rss_mb": add_one["peak_rss_mb"],
         "add_one_tree_mb": add_one["tree_peak_mb"],
@@ -161,6 +168,8 @@ def report(f: dict) -> str:
              f"{f['kb_per_article']:.1f} KB/article (target <= 20) =="]  # fmt: skip
     for section, size in f["bytes"].items():
         lines.append(f"  {section:9} {size / 1e6:8.1f} MB  {size / 1e3 / n:6.2f} KB/article")
+    if "baseline_s" not in f:
+        return "\n".join(lines)
     lines += [
         f"plain Pelican, same articles as Markdown: {f['baseline_s']:7.1f} s, "
         f"peak {f['baseline_rss_mb']:.0f} MB",
@@ -180,12 +189,15 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="15000", help="comma-separated article counts")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--size-only", action="store_true", help="only the cold build and its output by section"
+    )
     args = parser.parse_args()
     for n in (int(s) for s in args.sizes.split(",")):
         work = Path(tempfile.mkdtemp(prefix=f"newsarchive-site-{n}-"))
         start = time.perf_counter()
         try:
-            figures = bench(n, work)
+            figures = bench(n, work, args.size_only)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)

@@ -47,7 +47,7 @@ def test_article_page_shows_metadata(site):
     assert "2023-09-13T19:16:00+08:00" in times  # published 13:16 Paris time
     assert soup.find("a", href=re.compile(r"^https://www\.rfi\.fr/cn/"))
     article = soup.find("article")
-    assert article["lang"] == "zh-Hans"
+    assert soup.html["lang"] == "zh-Hans"  # the page's language is the article's
     assert "据路透社报道" in article.get_text()
     assert not article.find(["script", "iframe", "style"])
 

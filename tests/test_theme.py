@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -12,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from browser_support import ROOT, WITH_SAMPLE_TAGS, build_site
 from bs4 import BeautifulSoup
-from newsarchive.site import ArticleList, reading_minutes, utc_offset, weight
+from newsarchive.site import ArticleList, iri, reading_minutes, utc_offset, weight
 
 SITEURL = "https://user.github.io/repo"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -178,7 +180,6 @@ def test_two_builds_are_byte_identical(built_site, tmp_path):
 def test_pages_and_indexes_exist(built_site):
     for path in (
         "index.html",
-        "index.2.html",
         "archives/index.html",
         "tags/index.html",
         "sources/index.html",
@@ -189,6 +190,7 @@ def test_pages_and_indexes_exist(built_site):
         "archives/2020/10.html",
     ):
         assert (built_site / path).is_file(), path
+    assert not list(built_site.glob("index.*.html"))  # the home page is one page
     assert not (built_site / "sitemap.xml").exists()  # needs absolute URLs: publish only
     assert not list(built_site.rglob("*.atom.xml"))
 
@@ -203,7 +205,11 @@ def test_home_lists_newest_first_with_metadata(built_site):
     assert first.select_one(".entry-source").get_text() == "BBC 中文"
     assert first.select_one(".entry-summary").get_text(strip=True)
     assert first.select(".tag-list a")
-    assert soup.select_one("nav.pagination a[rel=next]")["href"] == "./index.2.html"
+    # The next 80 one line each (the sample has 51 articles: all of them), no pages, no "more".
+    rows = soup.select("main .row-list li")
+    assert len(rows) == 31
+    assert rows[0].a["href"] != entries[-1].select_one(".entry-title a")["href"]
+    assert not soup.select("nav.pagination") and not soup.select(".home-more")
 
 
 def test_archives_timeline_counts_every_article(built_site):
@@ -219,7 +225,8 @@ def test_archives_timeline_counts_every_article(built_site):
 
 
 def test_listing_pages_list_one_line_per_article(built_site):
-    """Tag, source, author, month and later home pages: title, publisher and day per line."""
+    """Tag, source, author and month pages and the home page after its first 20: title,
+    publisher and day per line."""
     source = _soup(built_site / "sources" / "rfi.html")
     rows = source.select("main .row-list li")
     total = int(re.search(r"共 (\d+) 篇", source.select_one(".page-lede").get_text())[1])
@@ -237,8 +244,8 @@ def test_listing_pages_list_one_line_per_article(built_site):
         assert li.a.get("lang") == (
             None if article.html["lang"] == "zh-Hans" else article.html["lang"]
         )
-    later = _soup(built_site / "index.2.html")
-    assert later.select("main .row-list li") and not later.select("main .entry-summary")
+    home = _soup(built_site / "index.html")
+    assert all(not li.select(".entry-summary") for li in home.select("main .row-list li"))
 
 
 def test_tag_index_has_counts_and_weights(built_site):
@@ -281,7 +288,8 @@ def test_article_page(built_site):
     assert re.fullmatch(r"约 \d+ 分钟", facts["阅读时间"].get_text())
     links = {" ".join(a.get_text().split()): a["href"] for a in soup.select(".article-links a")}
     original = links["原文（法国国际广播电台网站） ↗"]
-    assert original.startswith("https://www.rfi.fr/cn/")
+    # The original's Chinese path is written as characters, not %-escapes (see iri).
+    assert original.startswith("https://www.rfi.fr/cn/专栏检索/要闻解说/20230913-金正恩与普京")
     assert links["网页快照（Wayback Machine） ↗"] == f"https://web.archive.org/web/*/{original}"
     assert soup.select_one(".article-source a")["href"] == "../sources/rfi.html"
     assert soup.select_one(".article-column").get_text() == "要闻解说"
@@ -290,7 +298,25 @@ def test_article_page(built_site):
     assert nav.select_one("a[rel=prev]") and nav.select_one("a[rel=next]")
     print_source = soup.select_one(".print-source").get_text()
     assert "原文：https://www.rfi.fr/cn/专栏检索/要闻解说/20230913-金正恩与普京" in print_source
-    assert "2023-09-13 19:45" in print_source
+    assert print_source.endswith("新闻存档")
+
+
+def test_page_chrome_stays_lean(built_site):
+    """What every page repeats — 15,000 times at 15,000 articles — carries no dead weight."""
+    article = next((built_site / "articles").glob("rfi-20230913-*.html"))
+    for page in (article, built_site / "index.html", built_site / "tags" / "zhong-guo.html"):
+        html = page.read_text("utf-8")
+        header = html[html.index("<body>") : html.index("<main")]
+        assert len(header.encode()) < 1200, page  # skip link, site name, menu, search
+        assert "theme-toggle" not in header  # theme.js makes it: without JS it could do nothing
+        assert "<svg" not in html and "print.css" not in html
+    soup = _soup(article)
+    assert soup.html["lang"] == "zh-Hans"  # the site's own words need no lang of their own
+    chrome = (
+        "header.site-header, footer.site-footer, .article-facts, .article-links, .article-footer"
+    )
+    assert [el for el in soup.select(chrome) if el.has_attr("lang")] == []
+    assert not soup.article.has_attr("lang")
 
 
 def test_prev_next_follow_archived_time(built_site):
@@ -323,6 +349,39 @@ def test_weights_and_offsets():
         utc_offset(datetime(2020, 1, 1, tzinfo=timezone(-timedelta(hours=3, minutes=30))))
         == "UTC-3:30"
     )
+
+
+IRI_CASES = {
+    # Escaped non-ASCII characters are written as themselves, in path, query and fragment.
+    "https://www.dw.com/zh/%E7%BE%8E%E5%AA%92%EF%BC%9A/a-55241792?q=%E4%B8%AD#%E6%96%87": (
+        "https://www.dw.com/zh/美媒：/a-55241792?q=中#文"
+    ),
+    "https://cdt.example/2020/10/%e3%80%90%e5%bc%82-google": "https://cdt.example/2020/10/【异-google",
+    "https://x.example/%D0%9F%F0%9F%98%80%C3%A9": "https://x.example/П😀é",
+    # Escaped ASCII, bytes that are not UTF-8 (GBK, overlong, surrogates) and the host stay.
+    "https://x.example/a%2Fb%20c%25d%3F?k=%26": "https://x.example/a%2Fb%20c%25d%3F?k=%26",
+    "https://x.example/%D6%D0%CE%C4%C0%8A": "https://x.example/%D6%D0%CE%C4%C0%8A",
+    "https://x.example/%E0%80%AF%ED%A0%80%E4%B8": "https://x.example/%E0%80%AF%ED%A0%80%E4%B8",
+    "https://%E7%BE%8E.example/?": "https://%E7%BE%8E.example/?",
+    "http://www.bbc.com/zhongwen/simp/business-54279369": (
+        "http://www.bbc.com/zhongwen/simp/business-54279369"
+    ),
+}
+
+
+def test_iri_writes_escaped_characters_as_themselves():
+    assert {url: iri(url) for url in IRI_CASES} == IRI_CASES
+
+
+def test_iri_leads_a_browser_to_the_same_address():
+    """Node's URL is the WHATWG parser browsers follow links with: it escapes the IRI back."""
+    urls = [url for url in IRI_CASES if url == url.replace("%e", "%E")]  # upper-case hex
+    script = "for (const [a, b] of JSON.parse(process.argv[1])) console.log(new URL(a).href === new URL(b).href)"
+    pairs = json.dumps([[url, iri(url)] for url in urls])
+    result = subprocess.run(
+        ["node", "-e", script, pairs], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["true"] * len(urls)
 
 
 # A small site: two captures of one URL, a Traditional Chinese article, no tags plugin.
@@ -403,6 +462,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ROOT / "content",
         output,
         *WITH_SAMPLE_TAGS,
+        "NEWSARCHIVE_HOME_ARTICLES=30",  # fewer than the sample's 51: the home page ends early
         config="publishconf.py",
         env={"SITEURL": SITEURL + "/"},
     )
@@ -445,6 +505,31 @@ def test_all_articles_feed_has_full_text_term_feeds_summaries(published):
             assert entry.find(f"{ATOM}content") is None, feed
             assert entry.find(f"{ATOM}summary").text.strip(), feed
             assert entry.find(f"{ATOM}title").text and entry.find(f"{ATOM}link") is not None
+
+
+def test_home_page_stops_and_points_to_the_month_of_the_next_article(published):
+    home = _soup(published / "index.html")
+    shown = [a["href"] for a in home.select("main .entry-title a, main .row-list a")]
+    assert len(home.select("main .entry")) == 20 and len(shown) == 30
+    assert not list(published.glob("index.*.html"))
+    archived = {
+        f"./articles/{p.name}": _soup(p).select_one(".article-facts time")["datetime"]
+        for p in (published / "articles").glob("*.html")
+    }
+    assert [archived[h] for h in shown] == sorted((archived[h] for h in shown), reverse=True)
+    rest = [h for h in archived if h not in shown]
+    newest_left = max(rest, key=lambda h: (archived[h], h))
+    assert max(archived[h] for h in rest) <= min(archived[h] for h in shown)
+    more = home.select_one("nav.home-more")
+    assert f"更早的 {len(rest)} 篇" in more.get_text()
+    month_link, archives_link = more.select("a")
+    year, month = archived[newest_left][:7].split("-")
+    assert month_link["href"] == f"./archives/{year}/{month}.html"
+    assert month_link.get_text() == f"{year} 年 {int(month)} 月"
+    assert archives_link["href"] == "./archives/index.html"
+    month_page = _soup(published / month_link["href"])
+    listed = [a["href"] for a in month_page.select("main .row-list a")]
+    assert "../../" + newest_left.removeprefix("./") in listed
 
 
 def test_sitemap_lists_every_page_with_absolute_urls(published):

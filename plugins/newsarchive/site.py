@@ -101,6 +101,34 @@ def readable_url(url: str) -> str:
     return urlunsplit(parts._replace(path=unquote(parts.path), query=unquote(parts.query)))
 
 
+_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+# One percent-escaped UTF-8 character outside ASCII: a lead byte and its continuation bytes.
+_ESCAPED_CHAR = re.compile(
+    r"%(?:[Cc][2-9A-Fa-f]|[Dd][0-9A-Fa-f])(?:%[89ABab][0-9A-Fa-f])"
+    r"|%[Ee][0-9A-Fa-f](?:%[89ABab][0-9A-Fa-f]){2}"
+    r"|%[Ff][0-4](?:%[89ABab][0-9A-Fa-f]){3}"
+)
+
+
+def _unescape_char(match: re.Match[str]) -> str:
+    try:
+        return bytes.fromhex(match.group(0).replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:  # an overlong or surrogate sequence: not a character, kept
+        return match.group(0)
+
+
+def iri(url: str) -> str:
+    """A link with its percent-escaped non-ASCII characters written as themselves (an IRI).
+
+    Browsers escape them again as UTF-8 when they follow the link, so it leads to the same
+    address, in a third of the bytes for Chinese text (``%E7%BE%8E`` is ``美``). Escaped ASCII
+    (``%2F``, ``%20``, ``%25``…) and bytes that are not UTF-8 stay escaped, and the host is not
+    touched, so what the URL means cannot change."""
+    host = _ORIGIN.match(url)
+    start = host.end() if host else 0
+    return url[:start] + _ESCAPED_CHAR.sub(_unescape_char, url[start:])
+
+
 def weight(count: int, most: int, steps: int = 5) -> int:
     """A tag-cloud weight from 1 to ``steps``, on a log scale from 1 to ``most`` articles."""
     if most <= 1 or count <= 1:
@@ -120,6 +148,7 @@ FILTERS = {
     "utc_offset": utc_offset,
     "weight": weight,
     "readable_url": readable_url,
+    "iri": iri,
 }
 
 
