@@ -116,10 +116,12 @@
   var PARTIAL_BELOW = 20;
 
   /** Run a rewritten query on a lunr.Index: the documents with all its terms, then (when those
-   * are few) the documents with some of them. Returns lunr's results, each marked `all` or not. */
-  function runQuery(index, rewritten) {
+   * are few) the documents with some of them. Returns lunr's results, each marked `all` or not.
+   * `top` (optional, see lunrSearch) learns the first results' ids early, from the all-terms
+   * search. */
+  function runQuery(index, rewritten, top) {
     if (!rewritten.clauses.length) return [];
-    var out = index.search(rewritten.and), seen = Object.create(null);
+    var out = index.search(rewritten.and, top), seen = Object.create(null);
     for (var i = 0; i < out.length; i++) out[i].all = true;
     if (rewritten.or && out.length < PARTIAL_BELOW) {
       for (var k = 0; k < out.length; k++) seen[out[k].ref] = true;
@@ -209,9 +211,11 @@
    * `shardOfTerm(term)` is the loaded shard's entries (sorted) that could hold `term`, or null;
    * `prefixEntries(prefix)` is every loaded entry whose term starts with `prefix`.
    * Returns [{ref: "doc id", score, fields}], best first; `fields` has bit f set when field f
-   * matched.
+   * matched. With `top` ({count, found}), found(ids) is called with the first `count` results'
+   * document ids (numbers) as soon as the scores are summed, before the results are built and
+   * sorted (not when there are fewer results than that).
    */
-  function lunrSearch(meta, lookup, queryString) {
+  function lunrSearch(meta, lookup, queryString, top) {
     var fields = meta.fieldNames, nf = fields.length, n = meta.n;
     var query = new lunr.Query(fields);
     new lunr.QueryParser(queryString, query).parse();
@@ -282,21 +286,35 @@
       fieldRefs = [];
       for (var doc = 0; doc < n; doc++) for (var f3 = 0; f3 < nf; f3++) fieldRefs.push(doc * nf + f3);
     }
-    var results = [], at = new Int32Array(n).fill(-1);
+    // each document's score summed over its fields in the order lunr.js sums them (from 0: the
+    // same bits as starting from the first field's score), documents in the order first met
+    var total = new Float64Array(n), bits = new Int32Array(n), order = [];
     for (var r = 0; r < fieldRefs.length; r++) {
       var fr = fieldRefs[r], docRef = (fr / nf) | 0, field = fr - docRef * nf;
       if (nRequired && requiredCount[docRef] !== nRequired) continue;
       if (prohibited && prohibited[docRef]) continue;
-      var score = dots[field][docRef] / magnitudes[field] || 0;
-      if (at[docRef] >= 0) {
-        results[at[docRef]].score += score;
-        results[at[docRef]].fields |= 1 << field;
-      } else {
-        at[docRef] = results.length;
-        results.push({ ref: String(docRef), score: score, fields: 1 << field });
-      }
+      if (!bits[docRef]) order.push(docRef);
+      total[docRef] += dots[field][docRef] / magnitudes[field] || 0;
+      bits[docRef] |= 1 << field;
     }
+    if (top && order.length >= top.count) top.found(best(order, total, top.count));
+    var results = order.map(function (d) { return { ref: String(d), score: total[d], fields: bits[d] }; });
     return results.sort(function (a, b) { return b.score - a.score; });
+  }
+
+  /** The first `k` of `docs` (in the order first met) by `score`, highest first, the earlier
+   * of equals first: the first `k` of the sorted results, without sorting them all. */
+  function best(docs, score, k) {
+    var top = [];
+    for (var i = 0; i < docs.length; i++) {
+      var d = docs[i], s = score[d];
+      if (top.length === k && s <= score[top[k - 1]]) continue;
+      var j = Math.min(top.length, k - 1);
+      while (j > 0 && score[top[j - 1]] < s) j--;
+      top.splice(j, 0, d);
+      if (top.length > k) top.pop();
+    }
+    return top;
   }
 
   /** The loaded entries a clause's term stands for, in the order lunr.js would expand it: the
@@ -380,11 +398,13 @@
           return out;
         }
       };
-      return { search: function (queryString) { return lunrSearch(meta, lookup, queryString); } };
+      return { search: function (queryString, top) { return lunrSearch(meta, lookup, queryString, top); } };
     }
 
-    /** Rewrite, load shards, search: {query, rewritten, results, meta, index}. */
-    engine.search = function (query) {
+    /** Rewrite, load shards, search: {query, rewritten, results, meta, index}. `top`
+     * ({count, found}, optional): found(ids) gets the first results' document ids before the
+     * results are sorted (see lunrSearch), so their documents can be requested sooner. */
+    engine.search = function (query, top) {
       return engine.meta().then(function (meta) {
         var rewritten = rewriteQuery(query, meta.foldMap, meta.fieldNames);
         var shardIds = [];
@@ -398,7 +418,7 @@
         })).then(function () {
           var index = searcher(meta);
           return {
-            query: query, rewritten: rewritten, results: runQuery(index, rewritten), meta: meta,
+            query: query, rewritten: rewritten, results: runQuery(index, rewritten, top), meta: meta,
             index: index
           };
         });

@@ -384,7 +384,13 @@
         return Promise.resolve();
       }
       status.textContent = "正在搜索…";
-      return engine.search(q).then(function (found) {
+      // the first screen's documents are requested as soon as the engine knows them, before the
+      // results are sorted and counted (unless filters or another order choose what comes first)
+      var top = filters.source || filters.year || filters.tag || filters.order || filters.original ? null : {
+        count: state.firstScreen,
+        found: function (ids) { ids.forEach(function (id) { engine.doc(id).catch(function () {}); }); }
+      };
+      return engine.search(q, top).then(function (found) {
         if (mine !== state.seq) return;
         state.found = found;
         return render();
@@ -420,6 +426,14 @@
       else if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? ls[i - 1] : input).focus(); }
       else if (e.key === "Escape") { input.focus(); }
     });
+    // how many results the first screen shows, laid out as it will be with results (the start
+    // text hidden, the filters shown); measured again whenever results are listed
+    var was = [empty.hidden, controls.hidden];
+    empty.hidden = true;
+    controls.hidden = false;
+    state.firstScreen = firstScreen(list);
+    empty.hidden = was[0];
+    controls.hidden = was[1];
     page.classList.add("search-ready");
     engine.meta();
     return run();
