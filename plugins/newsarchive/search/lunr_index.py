@@ -7,7 +7,8 @@ lunr.js gives every (term, document field) pair a weight when the index is built
 
 and at query time scores a document field by the dot product of those weights with the query's
 term boosts. The weights are all the browser needs, so they are computed here once (same
-operations in the same order, ``Math.round`` semantics) and shipped per term. Each term also keeps
+operations in the same order, ``Math.round`` semantics) and shipped per term, in hundredths
+(:func:`.shards.hundredths`). Each term also keeps
 the ordinal lunr.js's Builder would give it (first seen, in document and field order), so the
 browser's vectors are summed in exactly the order of a monolithic lunr.js index.
 

@@ -36,7 +36,7 @@ FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("body", 1.0))
 SHARD_BYTES = 24_000
 DOC_CHUNK = 1
 HEAD_CHARS = 1500
-FORMAT = 3
+FORMAT = 4
 TAG_URL = "tags/{slug}.html"
 
 

@@ -5,10 +5,10 @@
  * For a query, the engine rewrites it into lunr query syntax with the shared tokenizer, loads the
  * shards holding its terms and scores the documents as lunr.js 2.3.9's Index#search would on the
  * monolithic index (lunrSearch: lunr's own QueryParser, then lunr's arithmetic on typed arrays
- * decoded straight from the shards; weights and term ordinals come precomputed from the whole
- * corpus, so scores are bit-identical to a monolithic index's). A query with several terms runs with all terms required; when
- * that finds fewer than PARTIAL_BELOW documents, it runs again with any term, and those
- * documents follow.
+ * decoded straight from the shards; weights (in hundredths) and term ordinals come precomputed
+ * from the whole corpus, so scores are bit-identical to a monolithic lunr.js index holding those
+ * weights). A query with several terms runs with all terms required; when that finds fewer than
+ * PARTIAL_BELOW documents, it runs again with any term, and those documents follow.
  *
  * Works in a browser (globals lunr, naSearchTokenizer; files loaded by <script>) and in Node
  * (require; the test passes a loader that reads files), so tests run this very code.
@@ -162,7 +162,8 @@
   }
 
   /** One field's postings of a shard entry: {docs: Int32Array (ascending), weights:
-   * Float64Array} with each weight as lunr.js holds it (round(weight * 1000) / 1000). */
+   * Float64Array}, each weight in hundredths (shards.py: lunr.js's three-decimal weight rounded
+   * to two). */
   function decodePostings(text) {
     var max = text.length >> 1, docs = new Int32Array(max), weights = new Float64Array(max);
     var n = 0, k = 0, doc = 0, odd = false;
@@ -172,7 +173,7 @@
         n = n * 32 + (v - 32);
       } else {
         n = n * 32 + v;
-        if (odd) weights[k++] = n / 1000;
+        if (odd) weights[k++] = n / 100;
         else docs[k] = doc += n;
         odd = !odd;
         n = 0;
