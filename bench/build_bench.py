@@ -30,6 +30,9 @@ COMMON = [
     'THEME="simple"',
     'DIRECT_TEMPLATES=["index","tags","categories","authors","archives"]',
     "DELETE_OUTPUT_DIRECTORY=false",
+    # Pelican's own paginated home (the "simple" theme's index needs it; ours is one page)
+    'PAGINATED_TEMPLATES={"index":null,"tag":100,"category":100,"author":100,"period_archives":100}',
+    "DEFAULT_PAGINATION=20",
 ]
 
 
