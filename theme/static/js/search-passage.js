@@ -261,10 +261,10 @@
     return test;
   }
 
-  /** The best window of paragraph `par` (of a line's `chars`, with its `spans`) against `best`;
-   * `at`: the line's offset in the text. Windows score by words, then matches, then clean cuts;
-   * among equals, the earliest. */
-  function bestWindow(chars, par, spans, at, min, max, best) {
+  /** The best window of a line (readLine's {chars, spans, par, at}) against `best`. Windows
+   * score by words, then matches, then clean cuts; among equals, the earliest. */
+  function bestWindow(line, min, max, best) {
+    var chars = line.chars, par = line.par, spans = line.spans, at = line.at;
     if (!spans.length) return best;
     var starts = par.cuts.slice(0, -1);
     // a window may also start a little before each match, where no cut is near enough
@@ -282,7 +282,7 @@
       var score = words.size * 1000 + Math.min(count, 5) * 10 + (s.strong ? 4 : 0) + (end.strong ? 2 : 0);
       if (!best || score > best.score || (score === best.score && at + s.at < best.start)) {
         best = { score: score, start: at + s.at, end: at + end.at, pre: !s.strong, post: !end.strong,
-          line: null, from: s.at, to: end.at };
+          line: line, from: s.at, to: end.at };
       }
     });
     return best;
@@ -302,35 +302,29 @@
     var min = (options && options.min) || MIN, max = (options && options.max) || MAX;
     var test = options && options.scanAll ? null : lineTest(rewritten, fold);
     var lines = String(text || "").split("\n"), wide = /[\ud800-\udfff]/.test(text || "");
-    var best = null, lead = -1, firstLine = -1, at = 0, read = [];
+    var best = null, lead = -1, firstLine = -1, offsets = [], read = [], at = 0;
 
-    function readLine(i, search) { // {chars, on, par, at} of line i; matches only when `search`
+    // line i as {chars, on, spans, par, at: its offset in the text}; matches only when `search`
+    function readLine(i, search) {
       var chars = Array.from(lines[i]);
       var m = search ? matches(lines[i], rewritten, fold) : { on: new Array(chars.length).fill(false), spans: [] };
-      return { chars: chars, on: m.on, spans: m.spans, par: paragraphs(chars)[0] };
+      return { chars: chars, on: m.on, spans: m.spans, par: paragraphs(chars)[0], at: offsets[i] };
     }
     lines.forEach(function (line, i) {
       var trimmed = line.trim(), n = wide ? Array.from(trimmed).length : trimmed.length;
+      offsets.push(at);
+      at += (wide ? Array.from(line).length : line.length) + 1;
       if (n && firstLine < 0) firstLine = i;
       if (n >= 20 && lead < 0) lead = i;
-      if (n && (!test || test.test(line))) {
-        var r = read[i] = readLine(i, true), before = best;
-        r.at = at;
-        best = bestWindow(r.chars, r.par, r.spans, at, min, max, best);
-        if (best !== before) best.line = i;
-      }
-      at += (wide ? Array.from(line).length : line.length) + 1;
+      if (n && (!test || test.test(line))) best = bestWindow(read[i] = readLine(i, true), min, max, best);
     });
     if (firstLine < 0) return { start: 0, end: 0, html: "", matched: false };
     var matched = !!best, r;
     if (best) {
-      r = read[best.line];
+      r = best.line;
     } else { // the lead: the first paragraph of some length, from its start
       var li = lead >= 0 ? lead : firstLine;
       r = read[li] || readLine(li, false);
-      if (r.at === undefined) r.at = lines.slice(0, li).reduce(function (sum, l) {
-        return sum + (wide ? Array.from(l).length : l.length) + 1;
-      }, 0);
       var end = endFrom(r.chars, r.par, r.par.start, min, max);
       best = { start: r.at + r.par.start, end: r.at + end.at, pre: false, post: !end.strong,
         from: r.par.start, to: end.at };
