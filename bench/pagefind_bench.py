@@ -6,7 +6,8 @@ set of ``search_bench.py`` it reports, for both engines:
 
 - index bytes loaded per query (gzip-equivalent: Pagefind's files are stored compressed and
   count as they are; code — lunr.min.js, pagefind.js, its worker and WebAssembly — is left out
-  on both sides) and the time to the first screen and to the first page of results, in headless
+  on both sides) and the time to the first screen and to the first page of results (each query
+  in a fresh tab, submitted ``search_bench.SETTLE_MS`` after the page is ready), in headless
   Chromium over a local HTTP server (Pagefind cannot run from ``file://``); ours from ``file://``
   too (its target). Pagefind's side is ``bench/pagefind_harness.html``: the same list markup and
   CSS, results listed in rank order as their fragments arrive;
