@@ -11,7 +11,7 @@ function encode(n) {
   for (n >>= 5; n; n >>= 5) out = MORE[n & 31] + out;
   return out;
 }
-function postings(pairs) { // [[doc, weight × 1000], …] ascending docs
+function postings(pairs) { // [[doc, weight in hundredths (shards.py)], …] ascending docs
   let prev = 0;
   return pairs.map(([doc, w]) => { const s = encode(doc - prev) + encode(w); prev = doc; return s; }).join("");
 }
