@@ -46,7 +46,7 @@ def _script(name: str, data: object) -> str:
 
 def main() -> None:
     from newsarchive.search.tokenizer import tokenize
-    from newsarchive.search.writer import split_text
+    from newsarchive.search.writer import split_text, unpack_text
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("output", type=Path)
@@ -58,8 +58,8 @@ def main() -> None:
     rows = []
     for i in range(meta["n"]):
         row = _data(search / "d" / f"{i}.js")[0]
-        if len(row) > 6:  # the text's head; its tail is in t/<id>.js
-            row = [*row[:5], row[5] + "\n" + _data(search / "t" / f"{i}.js")]
+        tail = _data(search / "t" / f"{i}.js") if len(row) > 6 else None  # a long text's rest
+        row = [*row[:5], unpack_text(row[5], tail)]  # the plain text, as this study compares it
         rows.append(row)
     n = len(rows)
     full = [_script(f"d/{i}", [r]) for i, r in enumerate(rows)]

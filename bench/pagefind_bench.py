@@ -99,16 +99,15 @@ def our_index(site: Path) -> dict[str, float]:
 def reindex(site: Path) -> None:
     """Child of :func:`our_index`: read the documents back (their text, title, tags and
     publisher name; not the column and authors) and write their index over ``site/search/``."""
-    from newsarchive.search.writer import SearchDoc, write_index
+    from newsarchive.search.writer import SearchDoc, unpack_text, write_index
 
     search = site / "search"
     meta = _load(search / "meta.js")
     docs = []
     for i in range(meta["n"]):
         row = _load(search / "d" / f"{i}.js")[0]
-        title, url, date, pub, tags, text = row[:6]
-        if len(row) > 6:
-            text += "\n" + _load(search / "t" / f"{i}.js")
+        title, url, date, pub, tags, packed = row[:6]
+        text = unpack_text(packed, _load(search / "t" / f"{i}.js") if len(row) > 6 else None)
         key, name, source_url = meta["publishers"][pub]
         docs.append(SearchDoc(title=title, text=text, url=url, date=date, publisher=name,
                               publisher_key=key, publisher_url=source_url,

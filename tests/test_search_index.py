@@ -17,7 +17,15 @@ from newsarchive.search.folding import folder
 from newsarchive.search.lunr_index import build_model, to_lunr_json
 from newsarchive.search.shards import decode_numbers, encode_ids, encode_numbers
 from newsarchive.search.tokenizer import _tables, normalize, tokenize
-from newsarchive.search.writer import FIELDS, SearchDoc, doc_fields, split_text, write_index
+from newsarchive.search.writer import (
+    FIELDS,
+    SearchDoc,
+    doc_fields,
+    pack_text,
+    split_text,
+    unpack_text,
+    write_index,
+)
 from search.corpus import queries, resampled, sample_articles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,19 +166,54 @@ def test_document_files_hold_the_text_for_passages(built_site):
     meta = _script_data(search / "meta.js")
     assert meta["tagUrl"] == "tags/{slug}.html"
     assert all(len(p) == 3 and p[2].startswith("sources/") for p in meta["publishers"])
-    tails = 0
+    tails = packed_bytes = plain_bytes = 0
     for i in range(meta["n"]):
         [row] = _script_data(search / "d" / f"{i}.js")
-        title, url, date, pub, tags, head = row[:6]
+        title, url, date, pub, tags, packed = row[:6]
         assert title and meta["publishers"][pub] and (built_site / url).is_file()
         assert re.fullmatch(r"\d{4}-\d\d-\d\d", date)
         assert all((built_site / f"tags/{slug}.html").is_file() for _, slug in tags)
+        head = text = unpack_text(packed, more=len(row) == 7)
+        assert head and head == head.strip()
+        packed_bytes += len(packed)
         if len(row) == 7:
             tails += 1
             tail = _script_data(search / "t" / f"{i}.js")
-            assert len(head) <= 1500 < len(head) + len(tail) and "\n" not in tail[:1]
+            text = unpack_text(packed, tail)
+            assert len(head) <= 1500 < len(text) and text.startswith(head + "\n")
+            assert "\n" not in text[len(head) + 1 :][:1]
+            packed_bytes += len(tail)
+        plain_bytes += len(text.encode())
     assert 5 < tails < meta["n"]
     assert len(list((search / "t").glob("*.js"))) == tails
+    assert packed_bytes < 0.8 * plain_bytes  # packed, the text takes less room on disk
+
+
+def test_packed_text_unpacks_to_the_text_in_python_and_in_the_browser_engine(tmp_path):
+    """pack_text's parts give back the head alone and the whole text, in Python and with the
+    engine's unpackText (Node's DecompressionStream, as in the browser)."""
+    cases = [("", ""), ("短。", ""), ("第一段，有 English 和 emoji 🙂。", "第二段。\n第三段。"),
+             ("甲" * 1400 + "乙丙", "丁" * 3000)]  # fmt: skip
+    vectors = []
+    for head, tail in cases:
+        packed = pack_text(head, tail)
+        assert unpack_text(packed[0], more=bool(tail)) == head
+        if tail:
+            assert unpack_text(*packed) == head + "\n" + tail
+        vectors.append([*packed, head, head + "\n" + tail if tail else head])
+    script = (
+        "const e = require(process.argv[1]); const vectors = JSON.parse(process.argv[2]);"
+        "Promise.all(vectors.map(([h, t]) => Promise.all(t ? [e.unpackText([h], true),"
+        " e.unpackText([h, t])] : [e.unpackText([h]), e.unpackText([h])])))"
+        ".then((r) => console.log(JSON.stringify(r)));"
+    )
+    result = subprocess.run(
+        [shutil.which("node") or "node", "-e", script,
+         str(ROOT / "theme" / "static" / "js" / "search-engine.js"), json.dumps(vectors)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [[v[2], v[3]] for v in vectors]
 
 
 def test_split_text_cuts_between_paragraphs():

@@ -13,7 +13,9 @@ Every file is a script ``naSearch.put("name", data);`` so the browser can load i
   slugs, and the plain text the browser cuts the result's passage from), loaded for the results
   shown. One document a file: a result loads only its own text. A text longer than
   ``HEAD_CHARS`` keeps its first paragraphs there, the rest in ``t/<n>.js``, loaded only when the
-  head has no passage with every word of the query (:func:`split_text`).
+  head has no passage with every word of the query (:func:`split_text`). The text is packed
+  (:func:`pack_text`): raw deflate in base 64, which the browser's ``DecompressionStream``
+  unpacks; it takes three quarters of the bytes of the plain UTF-8 on the site's disk.
 
 Document ids are positions in the list given, which the caller sorts by date, so "newest first"
 is "highest id first" and a year is a range of ids.
@@ -21,8 +23,10 @@ is "highest id first" and a year is a range of ids.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +40,7 @@ FIELDS: tuple[tuple[str, float], ...] = (("title", 5.0), ("body", 1.0))
 SHARD_BYTES = 24_000
 DOC_CHUNK = 1
 HEAD_CHARS = 1500
-FORMAT = 4
+FORMAT = 5
 TAG_URL = "tags/{slug}.html"
 
 
@@ -110,6 +114,40 @@ def split_text(text: str, head_chars: int = HEAD_CHARS) -> tuple[str, str]:
     return text[:cut], text[cut + 1 :]
 
 
+# A final, empty deflate block (fixed Huffman codes, end of block): ends a packed head whose
+# stream goes on in its tail.
+OPEN_END = b"\x03\x00"
+
+
+def pack_text(head: str, tail: str = "") -> tuple[str, str]:
+    """``head`` and ``tail`` as one raw deflate stream in base 64, cut in two: the head's part is
+    flushed to a byte boundary and left open when there is a tail (append :data:`OPEN_END` to
+    read it alone), the tail's part goes on from it, so it reuses the head's words. Unpacked
+    together they give ``head + "\n" + tail``."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    first = packer.compress(head.encode("utf-8"))
+    if not tail:
+        return base64.b64encode(first + packer.flush()).decode("ascii"), ""
+    first += packer.flush(zlib.Z_SYNC_FLUSH)
+    rest = packer.compress(("\n" + tail).encode("utf-8")) + packer.flush()
+    return base64.b64encode(first).decode("ascii"), base64.b64encode(rest).decode("ascii")
+
+
+def unpack_text(head: str, tail: str | None = None, *, more: bool = False) -> str:
+    """The text of :func:`pack_text`'s parts: the head alone (``more``: it has a tail, not
+    given), or the head and its tail."""
+    data = base64.b64decode(head)
+    if tail is not None:
+        data += base64.b64decode(tail)
+    elif more:
+        data += OPEN_END
+    unpacker = zlib.decompressobj(-15)
+    text = unpacker.decompress(data).decode("utf-8")
+    if not unpacker.eof:
+        raise ValueError("packed text: the deflate stream does not end")
+    return text
+
+
 def doc_fields(doc: SearchDoc) -> tuple[str, str]:
     """The text of each indexed field (``FIELDS`` order)."""
     body = "\n".join([doc.text, doc.extra, " ".join(doc.tags)])
@@ -179,7 +217,7 @@ def write_index(
             ranges.append([i, i + 1])
         for t in d.tags:
             tags.setdefault(t, []).append(i)
-        head, tail = split_text(d.text, head_chars)
+        head, tail = pack_text(*split_text(d.text, head_chars))
         chunk.append([d.title, d.url, d.date, p, _tag_pairs(d), head, *([1] if tail else [])])
         if tail:
             (out / "t").mkdir(exist_ok=True)

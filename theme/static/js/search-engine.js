@@ -337,6 +337,30 @@
       .map(function (w) { return byTerm.get(w); });
   }
 
+  /** The bytes of a base-64 text. */
+  function base64Bytes(text) {
+    var chars = atob(text), bytes = new Uint8Array(chars.length);
+    for (var i = 0; i < chars.length; i++) bytes[i] = chars.charCodeAt(i);
+    return bytes;
+  }
+
+  /**
+   * A document's text from its packed parts (search/writer.py pack_text: one raw deflate stream
+   * in base 64, cut after the head): a promise of the head alone when `open` (its stream goes on
+   * in a tail not given: an empty final block ends it), else of all the parts' text. Where the
+   * browser cannot unpack it, the text is "" (results without passages).
+   */
+  function unpackText(parts, open) {
+    try {
+      var chunks = parts.map(base64Bytes);
+      if (open) chunks.push(new Uint8Array([3, 0]));
+      var stream = new Blob(chunks).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+      return new Response(stream).text().catch(function () { return ""; });
+    } catch (e) {
+      return Promise.resolve("");
+    }
+  }
+
   /**
    * The engine. `load(name)` returns a promise of a file's data ("meta", "s/12", "d/3").
    * Every load is recorded in engine.loaded (names, for the benchmark).
@@ -436,14 +460,16 @@
       if (!meta) return engine.meta().then(function () { return engine.doc(ref); });
       ref = +ref;
       return get("d/" + Math.floor(ref / meta.docChunk)).then(function (chunk) {
-        var row = chunk[ref % meta.docChunk];
-        return {
-          ref: ref, title: row[0], url: row[1], date: row[2], publisher: meta.publishers[row[3]],
-          tags: (row[4] || []).map(function (t) {
-            return [t[0], t[1] ? meta.tagUrl.replace("{slug}", t[1]) : ""];
-          }),
-          text: row[5] || "", more: !!row[6]
-        };
+        var row = chunk[ref % meta.docChunk], more = !!row[6];
+        return unpackText([row[5]], more).then(function (text) {
+          return {
+            ref: ref, title: row[0], url: row[1], date: row[2], publisher: meta.publishers[row[3]],
+            tags: (row[4] || []).map(function (t) {
+              return [t[0], t[1] ? meta.tagUrl.replace("{slug}", t[1]) : ""];
+            }),
+            text: text, more: more, packed: row[5]
+          };
+        });
       });
     };
 
@@ -451,7 +477,7 @@
      * text (head, line break, tail). */
     engine.fullText = function (doc) {
       if (!doc.more) return Promise.resolve(doc.text);
-      return get("t/" + doc.ref).then(function (tail) { return doc.text + "\n" + tail; });
+      return get("t/" + doc.ref).then(function (tail) { return unpackText([doc.packed, tail]); });
     };
 
     /** Document data for refs: promise of {ref: data} (see engine.doc). */
@@ -518,6 +544,7 @@
     runQuery: runQuery,
     scriptLoader: scriptLoader,
     shardOf: shardOf,
-    shardsFor: shardsFor
+    shardsFor: shardsFor,
+    unpackText: unpackText
   };
 });
