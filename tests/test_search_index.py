@@ -21,6 +21,7 @@ from newsarchive.search.writer import (
     FIELDS,
     SearchDoc,
     doc_fields,
+    pack,
     pack_text,
     split_text,
     unpack_text,
@@ -191,7 +192,7 @@ def test_document_files_hold_the_text_for_passages(built_site):
 
 def test_packed_text_unpacks_to_the_text_in_python_and_in_the_browser_engine(tmp_path):
     """pack_text's parts give back the head alone and the whole text, in Python and with the
-    engine's unpackText (Node's DecompressionStream, as in the browser)."""
+    engine's unpackText (Node's DecompressionStream, as in the browser); a packed shard too."""
     cases = [("", ""), ("短。", ""), ("第一段，有 English 和 emoji 🙂。", "第二段。\n第三段。"),
              ("甲" * 1400 + "乙丙", "丁" * 3000)]  # fmt: skip
     vectors = []
@@ -201,10 +202,12 @@ def test_packed_text_unpacks_to_the_text_in_python_and_in_the_browser_engine(tmp
         if tail:
             assert unpack_text(*packed) == head + "\n" + tail
         vectors.append([*packed, head, head + "\n" + tail if tail else head])
+    shard = '[["新闻",0,"1A2B"],["香港",1,"","0Z"]]'  # a term shard's JSON, packed whole
+    vectors.append([pack(shard), "", shard, shard])
     script = (
         "const e = require(process.argv[1]); const vectors = JSON.parse(process.argv[2]);"
         "Promise.all(vectors.map(([h, t]) => Promise.all(t ? [e.unpackText([h], true),"
-        " e.unpackText([h, t])] : [e.unpackText([h]), e.unpackText([h])])))"
+        " e.unpackText([h, t])] : [e.unpackText([h]), e.inflate([h])])))"
         ".then((r) => console.log(JSON.stringify(r)));"
     )
     result = subprocess.run(

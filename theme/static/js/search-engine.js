@@ -345,20 +345,26 @@
   }
 
   /**
-   * A document's text from its packed parts (search/writer.py pack_text: one raw deflate stream
-   * in base 64, cut after the head): a promise of the head alone when `open` (its stream goes on
-   * in a tail not given: an empty final block ends it), else of all the parts' text. Where the
-   * browser cannot unpack it, the text is "" (results without passages).
+   * Unpack data packed by the index (search/writer.py: raw deflate in base 64): a promise of the
+   * text of `parts` (base-64 strings of one stream, in order). `open`: the stream goes on in
+   * parts not given, and an empty final block ends it here.
    */
-  function unpackText(parts, open) {
-    try {
+  function inflate(parts, open) {
+    return new Promise(function (resolve) {
       var chunks = parts.map(base64Bytes);
       if (open) chunks.push(new Uint8Array([3, 0]));
       var stream = new Blob(chunks).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-      return new Response(stream).text().catch(function () { return ""; });
-    } catch (e) {
-      return Promise.resolve("");
-    }
+      resolve(new Response(stream).text());
+    });
+  }
+
+  /** A document's text from its packed head (pack_text), and its tail unless `open`; "" where the
+   * browser cannot unpack it (results without passages). */
+  function unpackText(parts, open) {
+    return inflate(parts, open).catch(function (e) {
+      if (typeof console !== "undefined") console.warn("search: a text cannot be unpacked", e);
+      return "";
+    });
   }
 
   /**
@@ -439,7 +445,11 @@
           });
         });
         return Promise.all(shardIds.map(function (s) {
-          return get("s/" + s).then(function (entries) { shardData[s] = entries; });
+          return get("s/" + s).then(function (packed) {
+            return shardData[s] || inflate([packed]).then(function (json) {
+              shardData[s] = JSON.parse(json);
+            });
+          });
         })).then(function () {
           var index = searcher(meta);
           return {
@@ -545,6 +555,7 @@
     scriptLoader: scriptLoader,
     shardOf: shardOf,
     shardsFor: shardsFor,
+    inflate: inflate,
     unpackText: unpackText
   };
 });
