@@ -69,7 +69,9 @@ def stored_urls(directory: Path) -> set[str]:
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
 def test_interrupted_run_is_resumed(content, server, capsys, stop):
     images = content / "images"
-    process = subprocess.Popen(
+    for n, url in enumerate(URLS[4:], 4):  # slow: the run is still going when it is stopped,
+        server.routes[url.removeprefix("https://")] = Reply(body=make_image(n), delay=5.0)
+    process = subprocess.Popen(  # however slowly this test's own loop gets to run
         [str(NEWSARCHIVE), *fetch_args(content, server)], stdout=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 30
@@ -78,8 +80,6 @@ def test_interrupted_run_is_resumed(content, server, capsys, stop):
         if journal.exists() and journal.read_text("utf-8").count('"file"') >= 3:
             break
         time.sleep(0.02)
-    for n, url in enumerate(URLS):  # what is not fetched yet now waits: the run is still going
-        server.routes[url.removeprefix("https://")] = Reply(body=make_image(n), delay=5.0)
     process.send_signal(stop)
     out, _ = process.communicate(timeout=30)
     for n, url in enumerate(URLS):  # the resumed run need not wait
