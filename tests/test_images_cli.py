@@ -71,9 +71,15 @@ def test_interrupted_run_is_resumed(content, server, capsys, stop):
     images = content / "images"
     for n, url in enumerate(URLS[4:], 4):  # slow: the run is still going when it is stopped,
         server.routes[url.removeprefix("https://")] = Reply(body=make_image(n), delay=5.0)
-    process = subprocess.Popen(  # however slowly this test's own loop gets to run
-        [str(NEWSARCHIVE), *fetch_args(content, server)], stdout=subprocess.PIPE, text=True
-    )
+    # The run gets Ctrl-C as from a terminal even when the tests were started in the background
+    # (there SIGINT is ignored, which a child inherits; a handler is reset to the default).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(  # however slowly this test's own loop gets to run
+            [str(NEWSARCHIVE), *fetch_args(content, server)], stdout=subprocess.PIPE, text=True
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     deadline = time.monotonic() + 30
     journal = images / JOURNAL
     while time.monotonic() < deadline and process.poll() is None:
