@@ -210,13 +210,19 @@ def test_packed_text_unpacks_to_the_text_in_python_and_in_the_browser_engine(tmp
         " e.unpackText([h, t])] : [e.unpackText([h]), e.inflate([h])])))"
         ".then((r) => console.log(JSON.stringify(r)));"
     )
+    assert engine_in_node(script, vectors) == [[v[2], v[3]] for v in vectors]
+
+
+def engine_in_node(script: str, data: object) -> object:
+    """What ``script`` prints (JSON), run by Node with the engine's path and ``data`` (JSON) as
+    its arguments."""
     result = subprocess.run(
         [shutil.which("node") or "node", "-e", script,
-         str(ROOT / "theme" / "static" / "js" / "search-engine.js"), json.dumps(vectors)],
+         str(ROOT / "theme" / "static" / "js" / "search-engine.js"), json.dumps(data)],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == [[v[2], v[3]] for v in vectors]
+    return json.loads(result.stdout)
 
 
 def test_split_text_cuts_between_paragraphs():
@@ -247,10 +253,4 @@ def test_every_publisher_keeps_its_own_code_beyond_64(tmp_path, publishers):
         "console.log(JSON.stringify([...Array(meta.n).keys()].map("
         "(ref) => meta.publishers[e.publisherIndex(meta, ref)][0])));"
     )
-    result = subprocess.run(
-        [shutil.which("node") or "node", "-e", script,
-         str(ROOT / "theme" / "static" / "js" / "search-engine.js"), json.dumps(meta)],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == [d.publisher_key for d in docs]
+    assert engine_in_node(script, meta) == [d.publisher_key for d in docs]
