@@ -365,9 +365,25 @@
    * browser cannot unpack it (results without passages). */
   function unpackText(parts, open) {
     return inflate(parts, open).catch(function (e) {
-      if (typeof console !== "undefined") console.warn("search: a text cannot be unpacked", e);
+      console.warn("search: a text cannot be unpacked", e);
       return "";
     });
+  }
+
+  /** A term shard's entries from its packed JSON. */
+  function unpackShard(packed) {
+    return inflate([packed]).then(JSON.parse);
+  }
+
+  /** A document chunk's rows with their text unpacked: [title, url, date, publisher, tags, text,
+   * more (its tail is in t/<ref>), packed head (for the tail)]. */
+  function unpackChunk(chunk) {
+    return Promise.all(chunk.map(function (row) {
+      var more = !!row[6];
+      return unpackText([row[5]], more).then(function (text) {
+        return row.slice(0, 5).concat([text, more, row[5]]);
+      });
+    }));
   }
 
   /**
@@ -377,10 +393,12 @@
   function createEngine(load) {
     var cache = new Map(), metaPromise = null, metaLoaded = null, engine = { loaded: [] };
 
-    function get(name) {
+    /** A file's data, loaded once and kept as `decode` (optional) makes it. */
+    function get(name, decode) {
       if (!cache.has(name)) {
         engine.loaded.push(name);
         var p = Promise.resolve(load(name));
+        if (decode) p = p.then(decode);
         p.catch(function () { cache.delete(name); });
         cache.set(name, p);
       }
@@ -448,11 +466,7 @@
           });
         });
         return Promise.all(shardIds.map(function (s) {
-          return get("s/" + s).then(function (packed) {
-            return shardData[s] || inflate([packed]).then(function (json) {
-              shardData[s] = JSON.parse(json);
-            });
-          });
+          return get("s/" + s, unpackShard).then(function (entries) { shardData[s] = entries; });
         })).then(function () {
           var index = searcher(meta);
           return {
@@ -472,17 +486,15 @@
       var meta = metaLoaded;
       if (!meta) return engine.meta().then(function () { return engine.doc(ref); });
       ref = +ref;
-      return get("d/" + Math.floor(ref / meta.docChunk)).then(function (chunk) {
-        var row = chunk[ref % meta.docChunk], more = !!row[6];
-        return unpackText([row[5]], more).then(function (text) {
-          return {
-            ref: ref, title: row[0], url: row[1], date: row[2], publisher: meta.publishers[row[3]],
-            tags: (row[4] || []).map(function (t) {
-              return [t[0], t[1] ? meta.tagUrl.replace("{slug}", t[1]) : ""];
-            }),
-            text: text, more: more, packed: row[5]
-          };
-        });
+      return get("d/" + Math.floor(ref / meta.docChunk), unpackChunk).then(function (chunk) {
+        var row = chunk[ref % meta.docChunk];
+        return {
+          ref: ref, title: row[0], url: row[1], date: row[2], publisher: meta.publishers[row[3]],
+          tags: (row[4] || []).map(function (t) {
+            return [t[0], t[1] ? meta.tagUrl.replace("{slug}", t[1]) : ""];
+          }),
+          text: row[5], more: row[6], packed: row[7]
+        };
       });
     };
 
@@ -490,7 +502,7 @@
      * text (head, line break, tail). */
     engine.fullText = function (doc) {
       if (!doc.more) return Promise.resolve(doc.text);
-      return get("t/" + doc.ref).then(function (tail) { return unpackText([doc.packed, tail]); });
+      return get("t/" + doc.ref, function (tail) { return unpackText([doc.packed, tail]); });
     };
 
     /** Document data for refs: promise of {ref: data} (see engine.doc). */
