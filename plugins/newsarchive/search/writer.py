@@ -121,17 +121,19 @@ def split_text(text: str, head_chars: int = HEAD_CHARS) -> tuple[str, str]:
 # A final, empty deflate block (fixed Huffman codes, end of block): ends a packed head whose
 # stream goes on in its tail.
 OPEN_END = b"\x03\x00"
+# zlib.compressobj's arguments for packing: level 9, raw deflate (no zlib header or checksum).
+PACKING = (9, zlib.DEFLATED, -15, 9)
+
+
+def _base64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
 
 
 def pack(text: str) -> str:
-    """``text`` as raw deflate in base 64 (the browser's ``unpack``)."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
-    return base64.b64encode(packer.compress(text.encode("utf-8")) + packer.flush()).decode("ascii")
-
-
-def unpack(packed: str) -> str:
-    """The text of :func:`pack`."""
-    return unpack_text(packed)
+    """``text`` as raw deflate in base 64 (the engine's ``inflate`` reads it back; in Python,
+    :func:`unpack_text`)."""
+    packer = zlib.compressobj(*PACKING)
+    return _base64(packer.compress(text.encode("utf-8")) + packer.flush())
 
 
 def pack_text(head: str, tail: str = "") -> tuple[str, str]:
@@ -141,10 +143,10 @@ def pack_text(head: str, tail: str = "") -> tuple[str, str]:
     together they give ``head + "\n" + tail``."""
     if not tail:
         return pack(head), ""
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    packer = zlib.compressobj(*PACKING)
     first = packer.compress(head.encode("utf-8")) + packer.flush(zlib.Z_SYNC_FLUSH)
     rest = packer.compress(("\n" + tail).encode("utf-8")) + packer.flush()
-    return base64.b64encode(first).decode("ascii"), base64.b64encode(rest).decode("ascii")
+    return _base64(first), _base64(rest)
 
 
 def unpack_text(head: str, tail: str | None = None, *, more: bool = False) -> str:
