@@ -17,7 +17,6 @@ lunr.min.js when ``node_modules`` is not next to the project.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import html
 import importlib.metadata
@@ -259,13 +258,7 @@ class _Job:
         self._process = context.Process(
             target=_run_job, args=(send, articles, settings, output_path), daemon=True
         )
-        # The child's garbage collector leaves the build's objects alone, so the memory pages
-        # that hold them stay shared instead of being copied into the child as it scans them.
-        gc.freeze()
-        try:
-            self._process.start()
-        finally:
-            gc.unfreeze()
+        self._process.start()
         send.close()
 
     def result(self) -> tuple[IndexStats, float]:
