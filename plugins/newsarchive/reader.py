@@ -101,7 +101,9 @@ class _ArchivedFileMixin:
             return "", {"status": "skip"}
         for warning in result.warnings:
             print(warning, file=sys.stderr)
-        return result.html, self._metadata(result)
+        # Pelican keeps the article's HTML from here on: one copy, not two (~6 KB an article).
+        content, result.html = result.html, ""
+        return content, self._metadata(result)
 
     def _metadata(self, article: Article) -> dict[str, Any]:
         timezone = current_build().timezone
