@@ -26,7 +26,7 @@ from . import keywords
 from .config import TagConfig
 from .folding import fold
 from .mentions import Hits, Matcher, Mention, join_hyphens, mentions, sentences
-from .records import TagRecord
+from .records import TagRecord, text_of
 
 # How the article mentions curated tags (:data:`mentions.Hits`), its number of sentences, and its
 # words (:data:`keywords.Summary`).
@@ -79,6 +79,12 @@ def matcher(config: TagConfig) -> Matcher:
         segmenter = keywords.segmenter(config.words)
         known = _matchers[id(config)] = (config, Matcher(config.rules, segmenter.is_word))
     return known[1]
+
+
+def release() -> None:
+    """Forget the matchers and segmenters (jieba's dictionary, ~120 MB) once tagging is done."""
+    _matchers.clear()
+    keywords.release()
 
 
 def analyse_article(title: str, text: str, config: TagConfig) -> Analysis:
@@ -175,13 +181,9 @@ class AnalysisCache:
         name = hashlib.sha256(setup.encode("utf-8")).hexdigest()[:24]
         path = self.directory / f"dictionary-{name}.marshal"
         dictionary = _load(path)
-        if not (
-            isinstance(dictionary, tuple)
-            and len(dictionary) == 3
-            and isinstance(dictionary[0], dict)
-            and isinstance(dictionary[1], int)
-            and isinstance(dictionary[2], dict)
-        ):
+        if not _is_dictionary(dictionary) and _in_child(_keep_dictionary, path, words):
+            dictionary = _load(path)  # one compact copy, without jieba's own
+        if not _is_dictionary(dictionary):
             dictionary = keywords.jieba_dictionary(words)
             _store(path, dictionary)
         keywords.prepare(words, dictionary)
@@ -209,6 +211,31 @@ class AnalysisCache:
         _store(self.tags_path, (key, kept))
 
 
+def _is_dictionary(value: Any) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 3
+        and isinstance(value[0], dict)
+        and isinstance(value[1], int)
+        and isinstance(value[2], dict)
+    )
+
+
+def _keep_dictionary(path: Path, words: frozenset[str]) -> None:
+    _store(path, keywords.jieba_dictionary(words, once=True))
+
+
+def _in_child(function: Any, *args: Any) -> bool:
+    """Run ``function(*args)`` in a forked process; whether it succeeded. Loading jieba takes
+    twice the memory of the dictionary it gives, and the build's process would keep that."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    child = multiprocessing.get_context("fork").Process(target=function, args=args)
+    child.start()
+    child.join()
+    return child.exitcode == 0
+
+
 def _share_strings(analyses: dict[bytes, Analysis]) -> dict[bytes, Analysis]:
     """The analyses with equal strings made one object, so that marshal writes each once."""
     seen: dict[Any, Any] = {}
@@ -226,7 +253,8 @@ _job: tuple[Sequence[tuple[str, TagRecord]], TagConfig] | None = None
 def _analyse_chunk(indices: range) -> list[Analysis]:
     assert _job is not None
     documents, config = _job
-    return [analyse_article(documents[i][0], documents[i][1].text, config) for i in indices]
+    # The text is made here and dropped after use, not kept on the record (a copy per worker).
+    return [analyse_article(documents[i][0], text_of(documents[i][1]), config) for i in indices]
 
 
 def _analyse_many(
@@ -244,11 +272,15 @@ def _analyse_many(
         return [analyse_article(title, record.text, config) for title, record in documents]
     chunks = [range(i, min(i + _CHUNK, len(documents))) for i in range(0, len(documents), _CHUNK)]
     _job = (documents, config)
+    # Frozen, the build's objects are never scanned by the workers' garbage collector, which
+    # would write to (and so copy) every memory page holding one.
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             return [a for part in pool.map(_analyse_chunk, chunks) for a in part]
     finally:
+        gc.unfreeze()
         _job = None
 
 

@@ -14,9 +14,10 @@ from pelican import signals
 from pelican.urlwrappers import Tag
 
 from ..convert.errors import Problem
+from ..memory import give_back
 from ..reader import current_build
 from ..report.errors import one_line
-from . import keywords
+from . import analysis
 from .assign import TagResult, assign_tags
 from .config import load_config
 from .folding import display
@@ -95,6 +96,7 @@ def tag_articles(generator: Any) -> None:
     cache_dir = None
     if settings.get("NEWSARCHIVE_CACHE", True):
         cache_dir = os.path.join(settings.get("CACHE_PATH", "cache"), "newsarchive-tags")
+    give_back()  # what reading freed (each article's converted HTML), before forking workers
     results = assign_tags(records, config, overrides, cache_dir)
     for article, record, result, tags in zip(
         articles, records, results, page_tags(results, settings, cache_dir), strict=True
@@ -104,7 +106,8 @@ def tag_articles(generator: Any) -> None:
         if result.title != record.title:  # corrected in overrides.yml
             article.title = article.metadata["title"] = result.title
     build.forget_markdown()
-    keywords.release()
+    analysis.release()
+    give_back()  # the dictionary and the Markdown, before the search index's fork
 
 
 def register() -> None:

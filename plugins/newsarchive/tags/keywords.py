@@ -84,8 +84,18 @@ def _tokenizer(words: frozenset[str] = frozenset()) -> jieba.posseg.POSTokenizer
     frequencies, total, parts_of_speech = _dictionary()
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(frequencies), total, True
+    return _keeping_whole(tokenizer, dict(parts_of_speech), words)
+
+
+def _keeping_whole(
+    tokenizer: jieba.Tokenizer, parts_of_speech: dict[str, str], words: frozenset[str]
+) -> jieba.posseg.POSTokenizer:
+    """A part-of-speech segmenter on ``tokenizer`` and ``parts_of_speech`` (changed in place)
+    that keeps ``words`` whole."""
+    import jieba.posseg
+
     segmenter = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
-    segmenter.tokenizer, segmenter.word_tag_tab = tokenizer, dict(parts_of_speech)
+    segmenter.tokenizer, segmenter.word_tag_tab = tokenizer, parts_of_speech
     for word in sorted(words):  # words jieba knows keep their frequency and part of speech
         if _HAN.search(word) and len(word) >= 2 and not tokenizer.FREQ.get(word):
             tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000), tag="nz")
@@ -98,9 +108,23 @@ def _tokenizer(words: frozenset[str] = frozenset()) -> jieba.posseg.POSTokenizer
 Dictionary = tuple[dict[str, int], int, dict[str, str]]
 
 
-def jieba_dictionary(words: frozenset[str] = frozenset()) -> Dictionary:
-    """jieba's dictionary with ``words`` added as jieba adds them (imports and loads jieba)."""
-    segmenter = _tokenizer(words)
+def jieba_dictionary(words: frozenset[str] = frozenset(), *, once: bool = False) -> Dictionary:
+    """jieba's dictionary with ``words`` added as jieba adds them (imports and loads jieba).
+
+    ``once``: for a process that ends after, made on jieba's own tables (half the memory), not
+    on copies kept for the next call.
+    """
+    if once:
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        # jieba.posseg loads the default dictionary's parts of speech when imported.
+        segmenter = _keeping_whole(tokenizer, jieba.posseg.dt.word_tag_tab, words)
+    else:
+        segmenter = _tokenizer(words)
     return segmenter.tokenizer.FREQ, segmenter.tokenizer.total, segmenter.word_tag_tab
 
 

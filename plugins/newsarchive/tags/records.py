@@ -60,6 +60,13 @@ class TagRecord:
         return f"TagRecord(url={self.url!r}, title={self.title!r}, text={self.text!r})"
 
 
+def text_of(record: TagRecord) -> str:
+    """The record's text, made from its Markdown without keeping it on the record."""
+    if record.markdown is not None and record._text is None:
+        return plain_text(record.markdown)
+    return record.text
+
+
 def plain_text(markdown: str) -> str:
     """The article's own words: no images, image credits, link targets, URLs, Markdown markup or
     related links."""
