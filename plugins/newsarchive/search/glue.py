@@ -28,6 +28,7 @@ import shutil
 import time
 import traceback
 import unicodedata
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,20 @@ def search_doc(article: Any) -> SearchDoc:
     )
 
 
+class SearchDocs:
+    """The articles' :func:`search_doc`, each made when it is read: the index is written one
+    document at a time, so their texts are never all held at once. Can be read more than once."""
+
+    def __init__(self, articles: Sequence[Any]) -> None:
+        self._articles = articles
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __iter__(self) -> Iterator[SearchDoc]:
+        return map(search_doc, self._articles)
+
+
 def lunr_js(settings: dict[str, Any]) -> Path | None:
     """Where lunr.min.js (npm package lunr) is: ``NEWSARCHIVE_LUNR_JS`` when set, else in
     ``node_modules``."""
@@ -135,7 +150,7 @@ def _code_version() -> str:
     return _VERSIONS
 
 
-def index_key(docs: list[SearchDoc], tag_url: str = TAG_URL) -> str:
+def index_key(docs: Iterable[SearchDoc], tag_url: str = TAG_URL) -> str:
     """A key for the index of ``docs``: the same documents, settings and code give the same
     index."""
     digest = hashlib.sha256((_code_version() + tag_url).encode())
@@ -145,7 +160,7 @@ def index_key(docs: list[SearchDoc], tag_url: str = TAG_URL) -> str:
 
 
 def write_index_cached(
-    docs: list[SearchDoc], out: Path, cache: Path | None, tag_url: str = TAG_URL
+    docs: Collection[SearchDoc] | SearchDocs, out: Path, cache: Path | None, tag_url: str = TAG_URL
 ) -> IndexStats:
     """:func:`.writer.write_index`, reusing the index of the last build when nothing changed.
 
@@ -153,7 +168,7 @@ def write_index_cached(
     into ``out``; a rebuild with no changes writes no index at all. ``cache/<key>.json``, written
     last, lists every file's size and SHA-256: a kept index is used only when it is whole.
     When the index must be written, each unchanged document's terms come from
-    ``<cache>-terms/`` (:mod:`.term_cache`).
+    ``<cache>-terms/`` (:mod:`.term_cache`). ``docs`` is read twice: for the key, then to write.
     """
     if cache is None:
         return write_index(docs, out, tag_url=tag_url)
@@ -233,8 +248,7 @@ def write_search_files(
     out = Path(output_path) / "search"
     if out.exists():
         shutil.rmtree(out)
-    articles = sorted(articles, key=lambda a: (a.date, a.url))
-    docs = [search_doc(a) for a in articles]
+    docs = SearchDocs(sorted(articles, key=lambda a: (a.date, a.url)))
     cache = Path(settings.get("CACHE_PATH", "cache")) / "newsarchive-search"
     stats = write_index_cached(
         docs,

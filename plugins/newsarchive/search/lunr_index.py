@@ -81,6 +81,23 @@ class Model:
             out.append((docs, weights))
         return out
 
+    def add(self, doc_fields: Sequence[FieldCounts]) -> None:
+        """Index the next document (ref ``n_docs``), given as :data:`FieldCounts` per field."""
+        doc = self.n_docs
+        ordinals = self.ordinals
+        for f, (length, counts) in enumerate(doc_fields):
+            self.lengths[f].append(length)
+            field_postings = self.postings[f]
+            for token, tf in counts.items():
+                if token not in ordinals:
+                    ordinals[token] = len(ordinals)
+                postings = field_postings.get(token)
+                if postings is None:
+                    postings = field_postings[token] = array("I")
+                postings.append(doc)
+                postings.append(tf)
+        self.n_docs = doc + 1
+
     def _field_denominators(self, f: int) -> list[float]:
         if f not in self._denominators:
             avg = self.average_lengths()[f]
@@ -110,27 +127,21 @@ def build_model(
     )
 
 
+def new_model(fields: Sequence[tuple[str, float]]) -> Model:
+    """An empty index of ``fields`` (name, boost), to :meth:`Model.add` documents to."""
+    model = Model([name for name, _ in fields], [boost for _, boost in fields])
+    model.lengths = [array("I") for _ in fields]
+    model.postings = [{} for _ in fields]
+    return model
+
+
 def build_model_from_counts(
     docs: Iterable[Sequence[FieldCounts]], fields: Sequence[tuple[str, float]]
 ) -> Model:
     """:func:`build_model` from each document's :data:`FieldCounts` (one per field)."""
-    model = Model([name for name, _ in fields], [boost for _, boost in fields])
-    model.lengths = [array("I") for _ in fields]
-    model.postings = [{} for _ in fields]
-    ordinals = model.ordinals
-    for doc, doc_fields in enumerate(docs):
-        for f, (length, counts) in enumerate(doc_fields):
-            model.lengths[f].append(length)
-            field_postings = model.postings[f]
-            for token, tf in counts.items():
-                if token not in ordinals:
-                    ordinals[token] = len(ordinals)
-                postings = field_postings.get(token)
-                if postings is None:
-                    postings = field_postings[token] = array("I")
-                postings.append(doc)
-                postings.append(tf)
-        model.n_docs = doc + 1
+    model = new_model(fields)
+    for doc_fields in docs:
+        model.add(doc_fields)
     return model
 
 

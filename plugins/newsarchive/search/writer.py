@@ -31,12 +31,12 @@ import base64
 import json
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .folding import Folder, browser_map, folder
-from .lunr_index import FieldCounts, build_model_from_counts, field_counts
+from .lunr_index import FieldCounts, field_counts, new_model
 from .shards import LAST, MORE, encode_ids, split_shards
 from .tokenizer import tokenize
 
@@ -179,7 +179,7 @@ Counts = Callable[[SearchDoc, Folder], list[FieldCounts]]
 
 
 def write_index(
-    docs: Sequence[SearchDoc],
+    docs: Iterable[SearchDoc],
     out: Path,
     *,
     shard_bytes: int = SHARD_BYTES,
@@ -190,14 +190,14 @@ def write_index(
 ) -> IndexStats:
     """Write the search index of ``docs`` (ids = positions) into the directory ``out``.
 
+    ``docs`` is read once, one document at a time: its text is written and dropped, only its
+    terms stay (in the model) until the term shards are written last.
     ``tag_url`` is the site's ``TAG_URL`` (``{slug}`` is replaced by a tag's slug); ``counts``
     gives a document's counted terms (:func:`doc_counts`, or a cache of it).
     """
     start = time.perf_counter()
     table = folder()
-    # One document's terms at a time: the whole corpus's token lists would take ~1 GB at 5,000.
-    model = build_model_from_counts((counts(d, table) for d in docs), FIELDS)
-
+    model = new_model(FIELDS)
     (out / "s").mkdir(parents=True, exist_ok=True)
     (out / "d").mkdir(parents=True, exist_ok=True)
     written = 0
@@ -210,21 +210,19 @@ def write_index(
         written += len(text.encode())
         files += 1
 
-    firsts: list[str] = []
-    for n, shard in enumerate(split_shards(model, shard_bytes)):
-        firsts.append(shard.first if n else "")
-        write(f"s/{n}", _dumps(pack("[" + ",".join(shard.entries) + "]")))
-
     publishers: dict[str, int] = {}
-    doc_publishers = [
-        publishers.setdefault(d.publisher_key or d.publisher, len(publishers)) for d in docs
-    ]
-    pub_width = publisher_code_width(len(publishers))
+    names: dict[str, tuple[str, str]] = {}
+    doc_publishers: list[int] = []
     tags: dict[str, list[int]] = {}
     years: dict[str, list[list[int]]] = {}
+    gone: list[int] = []
     chunk: list[list] = []
     for i, d in enumerate(docs):
-        p = doc_publishers[i]
+        model.add(counts(d, table))
+        key = d.publisher_key or d.publisher
+        p = publishers.setdefault(key, len(publishers))
+        names[key] = (d.publisher, d.publisher_url)
+        doc_publishers.append(p)
         year = d.date[:4]
         ranges = years.setdefault(year, [])
         if ranges and ranges[-1][1] == i:
@@ -233,15 +231,24 @@ def write_index(
             ranges.append([i, i + 1])
         for t in d.tags:
             tags.setdefault(t, []).append(i)
+        if d.gone:
+            gone.append(i)
         head, tail = pack_text(*split_text(d.text, head_chars))
         chunk.append([d.title, d.url, d.date, p, _tag_pairs(d), head, *([1] if tail else [])])
         if tail:
             (out / "t").mkdir(exist_ok=True)
             write(f"t/{i}", _dumps(tail))
-        if len(chunk) == doc_chunk or i == len(docs) - 1:
+        if len(chunk) == doc_chunk:
             write(f"d/{i // doc_chunk}", _dumps(chunk))
             chunk = []
-    names = {d.publisher_key or d.publisher: (d.publisher, d.publisher_url) for d in docs}
+    if chunk:
+        write(f"d/{(model.n_docs - 1) // doc_chunk}", _dumps(chunk))
+    pub_width = publisher_code_width(len(publishers))
+
+    firsts: list[str] = []
+    for n, shard in enumerate(split_shards(model, shard_bytes)):
+        firsts.append(shard.first if n else "")
+        write(f"s/{n}", _dumps(pack("[" + ",".join(shard.entries) + "]")))
 
     index_chars = {ch for term in model.ordinals for ch in term}
     fold = browser_map(index_chars)
@@ -260,7 +267,6 @@ def write_index(
         "tags": len(tags),
         "fold": "".join(t + s for t, s in sorted(fold.items())),
     }
-    gone = [i for i, d in enumerate(docs) if d.gone]
     if gone:  # only with a status file that has gone originals: the search page's filter
         meta["gone"] = encode_ids(gone)
     write("meta", _dumps(meta))
