@@ -35,6 +35,7 @@ from typing import Any
 from pelican import signals
 
 from .. import cachefile
+from ..memory import give_back
 from ..report import errors
 from .term_cache import TermCache
 from .text import html_to_text
@@ -311,6 +312,7 @@ def start_search_index(generators: list[Any]) -> None:
     articles = _articles.pop(id(settings), None)
     if not _enabled(settings) or articles is None:
         return
+    give_back()  # what the build freed since tagging, before the fork shares its memory
     _jobs[id(settings)] = _Job(articles, settings, generators[0].output_path)
 
 
