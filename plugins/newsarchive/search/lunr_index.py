@@ -88,11 +88,12 @@ class Model:
         for f, (length, counts) in enumerate(doc_fields):
             self.lengths[f].append(length)
             field_postings = self.postings[f]
+            get = field_postings.get
             for token, tf in counts.items():
-                if token not in ordinals:
-                    ordinals[token] = len(ordinals)
-                postings = field_postings.get(token)
-                if postings is None:
+                postings = get(token)
+                if postings is None:  # new to this field; maybe to the index (an ordinal)
+                    if token not in ordinals:
+                        ordinals[token] = len(ordinals)
                     postings = field_postings[token] = array("I")
                 postings.append(doc)
                 postings.append(tf)
