@@ -26,7 +26,7 @@ from . import keywords
 from .config import TagConfig
 from .folding import fold
 from .mentions import Hits, Matcher, Mention, join_hyphens, mentions, sentences
-from .records import TagRecord, text_of
+from .records import TagRecord
 
 # How the article mentions curated tags (:data:`mentions.Hits`), its number of sentences, and its
 # words (:data:`keywords.Summary`).
@@ -253,8 +253,7 @@ _job: tuple[Sequence[tuple[str, TagRecord]], TagConfig] | None = None
 def _analyse_chunk(indices: range) -> list[Analysis]:
     assert _job is not None
     documents, config = _job
-    # The text is made here and dropped after use, not kept on the record (a copy per worker).
-    return [analyse_article(documents[i][0], text_of(documents[i][1]), config) for i in indices]
+    return [analyse_article(documents[i][0], documents[i][1].text_once(), config) for i in indices]
 
 
 def _analyse_many(

@@ -38,8 +38,13 @@ class TagRecord:
     def text(self) -> str:
         """The article's own words (see :func:`plain_text`)."""
         if self._text is None:
-            self._text = plain_text(self.markdown or "")
+            self._text = self.text_once()
         return self._text
+
+    def text_once(self) -> str:
+        """:attr:`text`, not kept on the record when it is made from the Markdown: for a process
+        that reads each record once (a copy of every text would stay in it)."""
+        return self._text if self._text is not None else plain_text(self.markdown or "")
 
     @property
     def source(self) -> tuple[str, str]:
@@ -58,13 +63,6 @@ class TagRecord:
 
     def __repr__(self) -> str:
         return f"TagRecord(url={self.url!r}, title={self.title!r}, text={self.text!r})"
-
-
-def text_of(record: TagRecord) -> str:
-    """The record's text, made from its Markdown without keeping it on the record."""
-    if record.markdown is not None and record._text is None:
-        return plain_text(record.markdown)
-    return record.text
 
 
 def plain_text(markdown: str) -> str:
