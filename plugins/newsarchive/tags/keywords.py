@@ -62,15 +62,22 @@ def jieba_version() -> str:
     return importlib.metadata.version("jieba")
 
 
-@cache
-def _dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
-    """jieba's default dictionary: word frequencies, their total, parts of speech (loaded once)."""
+def _jieba_tokenizer() -> jieba.Tokenizer:
+    """A jieba tokenizer with the default dictionary loaded (imports jieba, quietly)."""
     import jieba
-    import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
+    return tokenizer
+
+
+@cache
+def _dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
+    """jieba's default dictionary: word frequencies, their total, parts of speech (loaded once)."""
+    import jieba.posseg
+
+    tokenizer = _jieba_tokenizer()
     return tokenizer.FREQ, tokenizer.total, jieba.posseg.POSTokenizer(tokenizer).word_tag_tab
 
 
@@ -115,14 +122,10 @@ def jieba_dictionary(words: frozenset[str] = frozenset(), *, once: bool = False)
     on copies kept for the next call.
     """
     if once:
-        import jieba
         import jieba.posseg
 
-        jieba.setLogLevel(logging.WARNING)
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
         # jieba.posseg loads the default dictionary's parts of speech when imported.
-        segmenter = _keeping_whole(tokenizer, jieba.posseg.dt.word_tag_tab, words)
+        segmenter = _keeping_whole(_jieba_tokenizer(), jieba.posseg.dt.word_tag_tab, words)
     else:
         segmenter = _tokenizer(words)
     return segmenter.tokenizer.FREQ, segmenter.tokenizer.total, segmenter.word_tag_tab
