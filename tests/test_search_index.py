@@ -5,7 +5,9 @@ Runs the browser's own engine code (theme/static/js/search-engine.js) in Node.
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -14,8 +16,8 @@ from pathlib import Path
 import pytest
 from newsarchive.convert.language import to_traditional
 from newsarchive.search.folding import folder
-from newsarchive.search.lunr_index import build_model, to_lunr_json
-from newsarchive.search.shards import decode_numbers, encode_ids, encode_numbers
+from newsarchive.search.lunr_index import K1, B, build_model, to_lunr_json
+from newsarchive.search.shards import decode_numbers, encode_array, encode_ids, encode_numbers
 from newsarchive.search.tokenizer import _tables, normalize, tokenize
 from newsarchive.search.writer import (
     FIELDS,
@@ -56,6 +58,38 @@ def test_number_code_round_trips():
     numbers = [0, 1, 31, 32, 1023, 1024, 32767, 32768, 10**9]
     assert decode_numbers(encode_numbers(numbers)) == numbers
     assert decode_numbers(encode_ids([3, 4, 40])) == [3, 1, 36]
+
+
+def test_the_array_code_is_the_number_code():
+    numbers = [0, 1, 31, 32, 1023, 1024, 32767, 32768, 10**9, 2**40 + 7, *range(0, 70_000, 97)]
+    text, starts = encode_array(numbers)
+    assert text == encode_numbers(numbers)
+    assert [decode_numbers(text[a:b]) for a, b in itertools.pairwise(starts)] == [
+        [n] for n in numbers
+    ]
+    assert encode_array([]) == ("", [0])
+
+
+def test_a_count_too_large_to_pack_keeps_its_exact_weight():
+    """A posting packs its count in 16 bits; a larger one is kept aside and weighs exactly."""
+    short = [[["x"], ["x"]]] * 1000  # so the long document's length weighs little
+    docs = [[["big"], ["big"] * 70_000 + ["x"]], [["x"], ["big", "x", "x"]], *short]
+    model = build_model(docs, FIELDS)
+    n = len(docs)
+    avg = (70_001 + 3 + 1000) / n
+    idf = math.log(1 + abs((n - 3 + 0.5) / (3 + 0.5)))  # "big": in 3 document fields
+
+    def weight(tf: int, length: int) -> int:
+        x = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / avg)) + tf) * 1000
+        return math.floor(x) + (x - math.floor(x) >= 0.5)
+
+    body = to_lunr_json(model)["invertedIndex"][0][1]["body"]  # "big" sorts first
+    assert list(body) == ["0", "1"]
+    vectors = dict(to_lunr_json(model)["fieldVectors"])
+    ordinal = model.ordinals["big"]
+    assert vectors["body/0"][vectors["body/0"].index(ordinal) + 1] == weight(70_000, 70_001) / 1000
+    assert vectors["body/1"][vectors["body/1"].index(ordinal) + 1] == weight(1, 3) / 1000
+    assert weight(70_000, 70_001) != weight(65_535, 70_001)  # the cap would show
 
 
 def test_sharded_search_equals_monolithic_lunr_js(corpus, tmp_path):

@@ -12,6 +12,13 @@ operations in the same order, ``Math.round`` semantics) and shipped per term, in
 the ordinal lunr.js's Builder would give it (first seen, in document and field order), so the
 browser's vectors are summed in exactly the order of a monolithic lunr.js index.
 
+An archive of 50,000 articles has tens of millions of postings, so they are kept compact: each
+(term, document) pair of a field is one 64-bit number, the term, the document and the count
+packed together, appended as documents are added. :meth:`Model.finish` renumbers the terms in
+lunr.js's (UTF-16) order and sorts those numbers once: each term's postings become a contiguous
+run, documents ascending. :meth:`Model.scored` then weighs a span of terms at a time with NumPy,
+in the same floating-point operations in the same order as lunr.js.
+
 The equivalence test builds the monolithic index with lunr.js itself and checks both agree.
 """
 
@@ -20,136 +27,179 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
 
 K1 = 1.2
 B = 0.75
 
+# One packed posting: term << TERM_SHIFT | doc << DOC_SHIFT | count (up to COUNT_MAX; a larger
+# count is kept aside, exactly).
+TERM_SHIFT = 40
+DOC_SHIFT = 16
+COUNT_MAX = (1 << DOC_SHIFT) - 1
+LIMIT = 1 << (TERM_SHIFT - DOC_SHIFT)  # terms, and documents, an index can hold
+_DOC_MASK = LIMIT - 1
+_LOW = (1 << TERM_SHIFT) - 1
+_CHUNK = 1 << 20  # postings renumbered at a time
+
+
+class FieldCounts(NamedTuple):
+    """One field of one document: its length in tokens, its terms in first-seen order (as
+    lunr.js sees them) and each one's count."""
+
+    length: int
+    terms: Sequence[str]
+    counts: Sequence[int] | np.ndarray
+
 
 @dataclass
+class Run:
+    """One field's postings for a span of consecutive terms: the postings of the span's ``i``-th
+    term are ``docs[starts[i]:starts[i + 1]]`` (ascending) and their ``weights`` (lunr.js's,
+    in thousandths)."""
+
+    starts: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
+
+
 class Model:
-    """The whole corpus's terms, field lengths and term frequencies (see :func:`build_model`).
+    """The whole corpus's terms, field lengths and postings: :meth:`add` each document, then
+    :meth:`finish` once; :attr:`terms` and :meth:`scored` give the index."""
 
-    ``ordinals[term]`` is the term's lunr.js ordinal; ``postings[field][term]`` is an
-    interleaved ``array('I')`` of ``doc, tf, doc, tf, …`` (docs ascending).
-    """
+    def __init__(self, fields: Sequence[tuple[str, float]]) -> None:
+        self.fields = [name for name, _ in fields]
+        self.boosts = [boost for _, boost in fields]
+        self.n_docs = 0
+        self.ordinals: dict[str, int] = {}  # term → lunr.js ordinal
+        self.lengths = [array("I") for _ in fields]
+        self.terms: list[str] = []  # after finish: every term, in lunr.js's order
+        self._postings = [array("Q") for _ in fields]  # packed; sorted by finish
+        self._large: dict[tuple[int, int, int], int] = {}  # (field, term, doc) → count
+        self._starts: list[np.ndarray] = []  # after finish: each term's first posting, per field
+        self._denominators: dict[int, np.ndarray] = {}
 
-    fields: list[str]
-    boosts: list[float]
-    n_docs: int = 0
-    ordinals: dict[str, int] = field(default_factory=dict)
-    postings: list[dict[str, array]] = field(default_factory=list)
-    lengths: list[array] = field(default_factory=list)
-    _denominators: dict[int, list[float]] = field(default_factory=dict, repr=False)
+    def add(self, doc_fields: Sequence[FieldCounts]) -> None:
+        """Index the next document (ref ``n_docs``), given as :data:`FieldCounts` per field."""
+        if self.terms:
+            raise RuntimeError("the model is finished: no document can be added")
+        doc = self.n_docs
+        if doc >= LIMIT:
+            raise ValueError(f"a search index holds at most {LIMIT:,} documents")
+        ordinals = self.ordinals
+        seen = ordinals.setdefault
+        for f, (length, field_terms, counts) in enumerate(doc_fields):
+            self.lengths[f].append(length)
+            if not field_terms:
+                continue
+            # a term first seen gets the next ordinal
+            terms = np.array(array("Q", [seen(t, len(ordinals)) for t in field_terms]))
+            if len(ordinals) > LIMIT:
+                raise ValueError(f"a search index holds at most {LIMIT:,} distinct terms")
+            tfs = np.asarray(counts, np.uint64)
+            if tfs.max() >= COUNT_MAX:
+                for i in np.flatnonzero(tfs >= COUNT_MAX).tolist():
+                    self._large[f, int(terms[i]), doc] = int(tfs[i])
+                np.minimum(tfs, COUNT_MAX, out=tfs)
+            packed = (terms << TERM_SHIFT) | np.uint64(doc << DOC_SHIFT) | tfs
+            self._postings[f].frombytes(packed.tobytes())
+        self.n_docs = doc + 1
+
+    def finish(self) -> None:
+        """Put the terms in lunr.js's order (:attr:`terms`) and sort each field's postings."""
+        if self.terms or not self.ordinals:
+            return
+        self.terms = sorted(self.ordinals, key=utf16_key)
+        count = len(self.terms)
+        rank = np.empty(count, np.uint64)
+        rank[np.fromiter(map(self.ordinals.__getitem__, self.terms), np.int64, count)] = np.arange(
+            count, dtype=np.uint64
+        )
+        bounds = np.arange(count + 1, dtype=np.uint64) << TERM_SHIFT
+        for postings in self._postings:
+            packed = np.frombuffer(postings, np.uint64)
+            for at in range(0, len(packed), _CHUNK):
+                part = packed[at : at + _CHUNK]
+                part[:] = (rank[part >> TERM_SHIFT] << TERM_SHIFT) | (part & _LOW)
+            packed.sort()
+            self._starts.append(np.searchsorted(packed, bounds))
+        self._large = {(f, int(rank[t]), d): n for (f, t, d), n in self._large.items()}
 
     def average_lengths(self) -> list[float]:
         """Average field length per field, as lunr.js computes it."""
         return [sum(lens) / self.n_docs if self.n_docs else 0.0 for lens in self.lengths]
 
-    def idf(self, term: str) -> float:
-        """lunr.idf: document fields holding the term, over all fields."""
-        df = sum(len(p.get(term, ())) // 2 for p in self.postings)
-        return math.log(1 + abs((self.n_docs - df + 0.5) / (df + 0.5)))
+    def scored(self, first: int, end: int) -> list[Run]:
+        """Per field, the postings and weights of the terms ``terms[first:end]``."""
+        n = self.n_docs
+        df = sum(starts[first + 1 : end + 1] - starts[first:end] for starts in self._starts)
+        idf = np.array([math.log(1 + abs((n - d + 0.5) / (d + 0.5))) for d in df.tolist()])
+        runs = []
+        for f, postings in enumerate(self._postings):
+            starts = self._starts[f][first : end + 1]
+            packed = np.frombuffer(postings, np.uint64)[starts[0] : starts[-1]]
+            docs = ((packed >> DOC_SHIFT) & _DOC_MASK).astype(np.int64)
+            tfs = (packed & COUNT_MAX).astype(np.int64)
+            if self._large:
+                self._restore_large(f, first, starts, docs, tfs)
+            term_idf = np.repeat(idf, np.diff(starts))
+            # the operations of lunr.Builder.createFieldVectors, in its order:
+            # score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * len / avg) + tf);
+            # score *= fieldBoost; score *= docBoost (1); Math.round(score * 1000)
+            x = term_idf * ((K1 + 1) * tfs) / (self._field_denominators(f)[docs] + tfs)
+            x = x * (self.boosts[f] or 1) * 1000
+            whole = np.floor(x)
+            weights = (whole + (x - whole >= 0.5)).astype(np.int64)
+            runs.append(Run(starts - starts[0], docs, weights))
+        return runs
 
-    def weights(self, term: str) -> list[list[int]]:
-        """Per field, interleaved ``doc, round(weight * 1000), …`` for the term's postings."""
-        return [list(_interleave(docs, ws)) for docs, ws in self.field_weights(term)]
+    def _restore_large(
+        self, f: int, first: int, starts: np.ndarray, docs: np.ndarray, tfs: np.ndarray
+    ) -> None:
+        relative = starts - starts[0]
+        for i in np.flatnonzero(tfs == COUNT_MAX).tolist():
+            term = first + int(np.searchsorted(relative, i, side="right")) - 1
+            tfs[i] = self._large.get((f, term, int(docs[i])), COUNT_MAX)
 
-    def field_weights(self, term: str) -> list[tuple[array | list, list[int]]]:
-        """Per field, the term's docs (ascending) and their ``round(weight * 1000)``."""
-        idf = self.idf(term)
-        out: list[tuple[array | list, list[int]]] = []
-        for f, field_postings in enumerate(self.postings):
-            postings = field_postings.get(term)
-            if postings is None:
-                out.append(([], []))
-                continue
-            den = self._field_denominators(f)
-            boost = self.boosts[f] or 1
-            weights: list[int] = []
-            append = weights.append
-            docs = postings[0::2]
-            for doc, tf in zip(docs, postings[1::2], strict=True):
-                # the operations of lunr.Builder.createFieldVectors, in its order:
-                # score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * len / avg) + tf);
-                # score *= fieldBoost; score *= docBoost (1); Math.round(score * 1000)
-                x = idf * (_NUMERATOR[tf] if tf < 64 else (K1 + 1) * tf) / (den[doc] + tf)
-                x = x * boost * 1000
-                r = int(x)
-                append(r + 1 if x - r >= 0.5 else r)
-            out.append((docs, weights))
-        return out
-
-    def add(self, doc_fields: Sequence[FieldCounts]) -> None:
-        """Index the next document (ref ``n_docs``), given as :data:`FieldCounts` per field."""
-        doc = self.n_docs
-        ordinals = self.ordinals
-        for f, (length, counts) in enumerate(doc_fields):
-            self.lengths[f].append(length)
-            field_postings = self.postings[f]
-            get = field_postings.get
-            for token, tf in counts.items():
-                postings = get(token)
-                if postings is None:  # new to this field; maybe to the index (an ordinal)
-                    if token not in ordinals:
-                        ordinals[token] = len(ordinals)
-                    postings = field_postings[token] = array("I")
-                postings.append(doc)
-                postings.append(tf)
-        self.n_docs = doc + 1
-
-    def _field_denominators(self, f: int) -> list[float]:
+    def _field_denominators(self, f: int) -> np.ndarray:
         if f not in self._denominators:
             avg = self.average_lengths()[f]
-            self._denominators[f] = [K1 * (1 - B + B * (n / avg)) for n in self.lengths[f]]
+            lengths = np.frombuffer(self.lengths[f], np.uint32).astype(np.float64)
+            with np.errstate(divide="ignore", invalid="ignore"):  # avg 0: no postings to weigh
+                self._denominators[f] = K1 * (1 - B + B * (lengths / avg))
         return self._denominators[f]
 
-
-_NUMERATOR = [(K1 + 1) * tf for tf in range(64)]
-
-
-# One field of one document: its length in tokens and each term's count, in first-seen order.
-FieldCounts = tuple[int, dict[str, int]]
+    def spans(self, size: int) -> Iterator[tuple[int, int]]:
+        """``(first, end)`` spans of :attr:`terms` covering about ``size`` postings each."""
+        total = sum(self._starts, np.zeros(len(self.terms) + 1, np.int64))
+        first = 0
+        while first < len(self.terms):
+            end = int(np.searchsorted(total, total[first] + size, side="right"))
+            end = min(max(end - 1, first + 1), len(self.terms))
+            yield first, end
+            first = end
 
 
 def field_counts(tokens: Sequence[str]) -> FieldCounts:
     """A field's token list as :data:`FieldCounts`."""
-    return len(tokens), Counter(tokens)  # first-seen order, like lunr.js
+    counts = Counter(tokens)  # first-seen order, like lunr.js
+    return FieldCounts(len(tokens), list(counts), list(counts.values()))
 
 
 def build_model(
     docs: Iterable[Sequence[Sequence[str]]], fields: Sequence[tuple[str, float]]
 ) -> Model:
     """Index documents given as one token list per field, in ``fields`` order; doc refs are
-    their positions (0, 1, …)."""
-    return build_model_from_counts(
-        ([field_counts(tokens) for tokens in doc] for doc in docs), fields
-    )
-
-
-def new_model(fields: Sequence[tuple[str, float]]) -> Model:
-    """An empty index of ``fields`` (name, boost), to :meth:`Model.add` documents to."""
-    model = Model([name for name, _ in fields], [boost for _, boost in fields])
-    model.lengths = [array("I") for _ in fields]
-    model.postings = [{} for _ in fields]
+    their positions (0, 1, …). The model is finished."""
+    model = Model(fields)
+    for doc in docs:
+        model.add([field_counts(tokens) for tokens in doc])
+    model.finish()
     return model
-
-
-def build_model_from_counts(
-    docs: Iterable[Sequence[FieldCounts]], fields: Sequence[tuple[str, float]]
-) -> Model:
-    """:func:`build_model` from each document's :data:`FieldCounts` (one per field)."""
-    model = new_model(fields)
-    for doc_fields in docs:
-        model.add(doc_fields)
-    return model
-
-
-def _interleave(a: Iterable[int], b: Iterable[int]) -> Iterable[int]:
-    for x, y in zip(a, b, strict=True):
-        yield x
-        yield y
 
 
 def utf16_key(term: str) -> bytes:
@@ -158,18 +208,21 @@ def utf16_key(term: str) -> bytes:
 
 
 def to_lunr_json(model: Model) -> dict:
-    """The monolithic index as lunr.js ``Index.toJSON`` would serialise it (for tests)."""
+    """The monolithic index of a finished model as lunr.js ``Index.toJSON`` would serialise it
+    (for tests)."""
     vectors: dict[tuple[int, int], list[tuple[int, float]]] = {
         (d, f): [] for d in range(model.n_docs) for f in range(len(model.fields))
     }
     inverted = []
-    for term in sorted(model.ordinals, key=utf16_key):
+    runs = model.scored(0, len(model.terms)) if model.terms else []
+    for i, term in enumerate(model.terms):
         ordinal = model.ordinals[term]
         posting: dict = {"_index": ordinal}
-        for f, row in enumerate(model.weights(term)):
-            docs = row[0::2]
+        for f, run in enumerate(runs):
+            docs = run.docs[run.starts[i] : run.starts[i + 1]].tolist()
+            weights = run.weights[run.starts[i] : run.starts[i + 1]].tolist()
             posting[model.fields[f]] = {str(doc): {} for doc in docs}
-            for doc, weight in zip(docs, row[1::2], strict=True):
+            for doc, weight in zip(docs, weights, strict=True):
                 vectors[doc, f].append((ordinal, weight / 1000))
         inverted.append([term, posting])
     field_vectors = []

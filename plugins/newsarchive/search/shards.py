@@ -13,11 +13,13 @@ bytes — at a relative cost of at most 0.5% per weight.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # json.dumps(term, ensure_ascii=False)
 
-from .lunr_index import Model, utf16_key
+import numpy as np
+
+from .lunr_index import Model, Run
 
 LAST = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 MORE = "WXYZabcdefghijklmnopqrstuvwxyz$_"
@@ -55,23 +57,9 @@ def decode_numbers(text: str) -> list[int]:
     return out
 
 
-def hundredths(weight_1000: int) -> int:
-    """A weight given in thousandths (lunr.js's precision) in hundredths, halves up."""
+def hundredths(weight_1000: np.ndarray) -> np.ndarray:
+    """Weights given in thousandths (lunr.js's precision) in hundredths, halves up."""
     return (weight_1000 + 5) // 10
-
-
-def encode_postings(docs: Sequence[int], weights: Sequence[int]) -> str:
-    """Docs (ascending) and their weights as interleaved (doc gap, weight) numbers."""
-    codes = _CODES
-    parts: list[str] = []
-    append = parts.append
-    prev = 0
-    for doc, weight in zip(docs, weights, strict=True):
-        gap = doc - prev
-        prev = doc
-        append(codes[gap] if gap < 32768 else encode_number(gap))
-        append(codes[weight] if weight < 32768 else encode_number(weight))
-    return "".join(parts)
 
 
 def encode_ids(ids: Iterable[int]) -> str:
@@ -84,14 +72,57 @@ def encode_ids(ids: Iterable[int]) -> str:
     return encode_numbers(gaps)
 
 
-def term_entry(model: Model, term: str) -> str:
-    """One shard entry: ``["term", ordinal, "field 0 postings", "field 1 postings", …]``, the
-    weights in hundredths."""
-    parts = [json.dumps(term, ensure_ascii=False), str(model.ordinals[term])]
-    parts += [
-        f'"{encode_postings(d, [hundredths(x) for x in w])}"' for d, w in model.field_weights(term)
-    ]
-    return "[" + ",".join(parts) + "]"
+def encode_array(numbers: np.ndarray) -> tuple[str, np.ndarray]:
+    """:func:`encode_numbers` of an array of non-negative integers, and where each number's
+    code starts in the text (one more: its length)."""
+    numbers = np.asarray(numbers, np.int64)
+    widths = np.ones(len(numbers), np.int64)
+    rest = numbers >> 5
+    while (more := rest > 0).any():
+        widths += more
+        rest >>= 5
+    starts = np.zeros(len(numbers) + 1, np.int64)
+    np.cumsum(widths, out=starts[1:])
+    text = np.empty(int(starts[-1]), np.uint8)
+    at = starts[1:] - 1  # each number's last character, from LAST
+    text[at] = _LAST_BYTES[numbers & 31]
+    rest = numbers >> 5
+    while len(rest):  # the characters before it, from MORE, right to left
+        going = rest > 0
+        at, rest = at[going] - 1, rest[going]
+        text[at] = _MORE_BYTES[rest & 31]
+        rest >>= 5
+    return text.tobytes().decode("ascii"), starts
+
+
+_LAST_BYTES = np.frombuffer(LAST.encode("ascii"), np.uint8)
+_MORE_BYTES = np.frombuffer(MORE.encode("ascii"), np.uint8)
+
+
+def encode_run(run: Run) -> tuple[str, list[int]]:
+    """A run of terms' postings as one text of interleaved (doc gap, weight in hundredths)
+    numbers, and where each term's part starts in it (one more: its length)."""
+    docs = run.docs
+    previous = np.empty_like(docs)
+    previous[1:] = docs[:-1]
+    firsts = run.starts[:-1]
+    previous[firsts[firsts < len(docs)]] = 0  # a term's first doc is its own gap
+    numbers = np.empty(2 * len(docs), np.int64)
+    numbers[0::2] = docs - previous
+    numbers[1::2] = hundredths(run.weights)
+    text, starts = encode_array(numbers)
+    return text, starts[2 * run.starts].tolist()
+
+
+def entries(model: Model, postings: int = 1 << 17) -> Iterator[tuple[str, str]]:
+    """Each term of a finished model and its shard entry, ``["term", ordinal, "field 0
+    postings", "field 1 postings", …]`` (weights in hundredths), in lunr.js's term order;
+    weighed about ``postings`` postings at a time."""
+    for first, end in model.spans(postings):
+        runs = [encode_run(run) for run in model.scored(first, end)]
+        for i, term in enumerate(model.terms[first:end]):
+            fields = "".join(f',"{text[at[i] : at[i + 1]]}"' for text, at in runs)
+            yield term, f"[{encode_basestring(term)},{model.ordinals[term]}{fields}]"
 
 
 @dataclass
@@ -107,11 +138,11 @@ class Shard:
 
 
 def split_shards(model: Model, target: int) -> Iterator[Shard]:
-    """Yield shards of about ``target`` bytes (a term larger than that is a shard of its own)."""
+    """Yield a finished model's shards of about ``target`` bytes (a term larger than that is a
+    shard of its own)."""
     shard: Shard | None = None
     size = 0
-    for term in sorted(model.ordinals, key=utf16_key):
-        entry = term_entry(model, term)
+    for term, entry in entries(model):
         n = len(entry.encode()) + 1
         if shard is not None and size + n > target:
             yield shard

@@ -12,6 +12,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import numpy as np
+
 from .. import cachefile
 from .folding import Folder
 from .lunr_index import FieldCounts
@@ -19,14 +21,32 @@ from .writer import SearchDoc, doc_counts, doc_fields
 
 
 def encode(counts: list[FieldCounts]) -> bytes:
-    """``[[length, [term, …], [count, …]], …]`` as UTF-8 JSON."""
-    rows = [[length, list(terms), list(terms.values())] for length, terms in counts]
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """One JSON line ``[[length, number of terms], …]`` (a row per field), then every count
+    (32-bit, little-endian), then every term (UTF-8, one a line: a term has no line break)."""
+    rows = [[row.length, len(row.terms)] for row in counts]
+    numbers = np.concatenate([np.asarray(row.counts, "<u4") for row in counts] or [[]])
+    terms = "\n".join(term for row in counts for term in row.terms)
+    return b"%s\n%s%s" % (
+        json.dumps(rows).encode(),
+        numbers.astype("<u4").tobytes(),
+        terms.encode(),
+    )
 
 
 def decode(data: bytes) -> list[FieldCounts]:
     """Inverse of :func:`encode`."""
-    return [(length, dict(zip(terms, tfs, strict=True))) for length, terms, tfs in json.loads(data)]
+    end = data.index(b"\n")
+    rows = json.loads(data[:end])
+    total = sum(n for _, n in rows)
+    numbers = np.frombuffer(data, "<u4", total, end + 1)
+    terms = data[end + 1 + 4 * total :].decode("utf-8").split("\n") if total else []
+    if len(terms) != total:
+        raise ValueError(f"{len(terms)} terms for {total} counts")
+    out, at = [], 0
+    for length, n in rows:
+        out.append(FieldCounts(length, terms[at : at + n], numbers[at : at + n]))
+        at += n
+    return out
 
 
 class TermCache:

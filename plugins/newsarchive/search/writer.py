@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .folding import Folder, browser_map, folder
-from .lunr_index import FieldCounts, field_counts, new_model
+from .lunr_index import FieldCounts, Model, field_counts
 from .shards import LAST, MORE, encode_ids, split_shards
 from .tokenizer import tokenize
 
@@ -197,7 +197,7 @@ def write_index(
     """
     start = time.perf_counter()
     table = folder()
-    model = new_model(FIELDS)
+    model = Model(FIELDS)
     (out / "s").mkdir(parents=True, exist_ok=True)
     (out / "d").mkdir(parents=True, exist_ok=True)
     written = 0
@@ -245,6 +245,7 @@ def write_index(
         write(f"d/{(model.n_docs - 1) // doc_chunk}", _dumps(chunk))
     pub_width = publisher_code_width(len(publishers))
 
+    model.finish()
     firsts: list[str] = []
     for n, shard in enumerate(split_shards(model, shard_bytes)):
         firsts.append(shard.first if n else "")
