@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-import newsarchive.search.glue as search
+import newsarchive.search.kept as search
 import pytest
 from newsarchive import cachefile
 from newsarchive.batch import Converter

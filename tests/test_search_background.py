@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import filecmp
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -61,3 +66,32 @@ def test_a_failure_in_the_forked_job_fails_the_build_with_its_error(tmp_path):
     job = glue._Job(broken, {"NEWSARCHIVE_CACHE": False}, str(tmp_path))
     with pytest.raises(RuntimeError, match="the index could not be written: AttributeError"):
         job.result()
+
+
+def test_the_job_runs_as_a_process_of_its_own_and_removes_its_file(tmp_path):
+    """The forked child hands the documents over in a file and becomes ``python -m
+    newsarchive.search.job``: what runs is a fresh process, not a copy of the build's."""
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "NEWSARCHIVE_CACHE": False}
+    docs = glue._docs_file(ARTICLES, settings, str(tmp_path / "out"))
+    receive, send = multiprocessing.Pipe(duplex=False)
+    command = [sys.executable, "-m", "newsarchive.search.job", str(docs), str(send.fileno()), "0"]
+    env = {**os.environ, "PYTHONPATH": str(glue.PLUGINS)}
+    done = subprocess.run(command, pass_fds=[send.fileno()], env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    status, stats, _ = receive.recv()
+    assert status == "ok" and stats["docs"] == 2
+    assert not docs.exists()
+    assert (tmp_path / "out" / "search" / "meta.js").is_file()
+
+
+def test_the_forked_job_leaves_no_file_behind(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    job = glue._Job(ARTICLES, {"NEWSARCHIVE_CACHE": False}, str(tmp_path / "out"))
+    stats, _ = job.result()
+    assert stats.docs == 2 and (tmp_path / "out" / "search" / "meta.js").is_file()
+    assert list((tmp_path / "tmp").iterdir()) == []
+    broken = glue._Job([SimpleNamespace(title="no date")], {}, str(tmp_path / "out"))
+    with pytest.raises(RuntimeError, match="AttributeError"):
+        broken.result()
+    assert list((tmp_path / "tmp").iterdir()) == []

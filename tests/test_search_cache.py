@@ -5,8 +5,8 @@ from __future__ import annotations
 import filecmp
 from pathlib import Path
 
-import newsarchive.search.glue as glue
-from newsarchive.search.writer import SearchDoc
+import newsarchive.search.kept as kept
+from newsarchive.search.writer import SearchDoc, write_index
 
 DOCS = [
     SearchDoc(
@@ -36,30 +36,30 @@ def same_tree(a: Path, b: Path) -> bool:
 
 def test_unchanged_documents_reuse_the_index(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
-    first = glue.write_index_cached(DOCS, tmp_path / "one", cache)
+    first = kept.write_index_cached(DOCS, tmp_path / "one", cache)
 
     def no_rebuild(*args, **kwargs):
         raise AssertionError("the index was written again")
 
-    monkeypatch.setattr(glue, "write_index", no_rebuild)
-    second = glue.write_index_cached(list(DOCS), tmp_path / "two", cache)
+    monkeypatch.setattr(kept, "write_index", no_rebuild)
+    second = kept.write_index_cached(list(DOCS), tmp_path / "two", cache)
     assert second == first
     assert same_tree(tmp_path / "one", tmp_path / "two")
 
 
 def test_a_changed_document_rebuilds_the_index(tmp_path):
     cache = tmp_path / "cache"
-    glue.write_index_cached(DOCS, tmp_path / "one", cache)
+    kept.write_index_cached(DOCS, tmp_path / "one", cache)
     changed = [DOCS[0], SearchDoc(**{**DOCS[1].__dict__, "tags": ["秘鲁", "日本"]})]
-    glue.write_index_cached(changed, tmp_path / "two", cache)
+    kept.write_index_cached(changed, tmp_path / "two", cache)
     fresh = tmp_path / "fresh"
-    glue.write_index(changed, fresh)
+    write_index(changed, fresh)
     assert same_tree(fresh, tmp_path / "two")
     assert len([p for p in cache.iterdir() if p.is_dir()]) == 1  # only the latest index is kept
 
 
 def test_no_cache_writes_directly(tmp_path):
-    stats = glue.write_index_cached(DOCS, tmp_path / "out", None)
+    stats = kept.write_index_cached(DOCS, tmp_path / "out", None)
     assert stats.docs == 2 and (tmp_path / "out").is_dir()
 
 
@@ -67,17 +67,17 @@ def test_a_rebuild_tokenizes_only_the_changed_documents(tmp_path, monkeypatch):
     import newsarchive.search.term_cache as term_cache
 
     cache = tmp_path / "cache"
-    glue.write_index_cached(DOCS, tmp_path / "one", cache)
+    kept.write_index_cached(DOCS, tmp_path / "one", cache)
     tokenized = []
     real = term_cache.doc_counts
     monkeypatch.setattr(
         term_cache, "doc_counts", lambda doc, table: tokenized.append(doc.url) or real(doc, table)
     )
     added = SearchDoc(title="新文章", text="又一篇。", url="articles/c.html", date="2024-07-01")
-    glue.write_index_cached([*DOCS, added], tmp_path / "two", cache)
+    kept.write_index_cached([*DOCS, added], tmp_path / "two", cache)
     assert tokenized == ["articles/c.html"]
     fresh = tmp_path / "fresh"
-    glue.write_index([*DOCS, added], fresh)
+    write_index([*DOCS, added], fresh)
     assert same_tree(fresh, tmp_path / "two")
 
 
@@ -85,14 +85,27 @@ def test_damaged_or_stale_term_entries_are_redone_or_removed(tmp_path, capsys):
     from newsarchive.search.term_cache import TermCache
 
     cache = tmp_path / "cache"
-    glue.write_index_cached(DOCS, tmp_path / "one", cache)
-    terms = TermCache(tmp_path / "cache-terms", glue._code_version())
-    kept, gone = terms._path(DOCS[1]), terms._path(DOCS[0])
-    assert sorted((tmp_path / "cache-terms").glob("*/*")) == sorted([kept, gone])
-    kept.write_bytes(kept.read_bytes()[:-5])  # truncated
-    glue.write_index_cached(DOCS[1:], tmp_path / "two", cache)  # and the first doc is gone
+    kept.write_index_cached(DOCS, tmp_path / "one", cache)
+    terms = TermCache(tmp_path / "cache-terms", kept.code_version())
+    used, gone = terms._path(DOCS[1]), terms._path(DOCS[0])
+    assert sorted((tmp_path / "cache-terms").glob("*/*")) == sorted([used, gone])
+    used.write_bytes(used.read_bytes()[:-5])  # truncated
+    kept.write_index_cached(DOCS[1:], tmp_path / "two", cache)  # and the first doc is gone
     fresh = tmp_path / "fresh"
-    glue.write_index(DOCS[1:], fresh)
+    write_index(DOCS[1:], fresh)
     assert same_tree(fresh, tmp_path / "two")
-    assert list((tmp_path / "cache-terms").glob("*/*")) == [kept]
+    assert list((tmp_path / "cache-terms").glob("*/*")) == [used]
     assert "damaged cache entry" in capsys.readouterr().err
+
+
+def test_term_entries_read_back_what_was_written():
+    from newsarchive.search.lunr_index import field_counts
+    from newsarchive.search.term_cache import decode, encode
+
+    rows = [field_counts(["秘鲁", "katayama", "秘鲁"]), field_counts([]), field_counts(["x"] * 70)]
+    back = decode(encode(rows))
+    assert [(r.length, list(r.terms), list(r.counts)) for r in back] == [
+        (3, ["秘鲁", "katayama"], [2, 1]),
+        (0, [], []),
+        (70, ["x"], [70]),
+    ]

@@ -1,0 +1,102 @@
+"""The search index job: ``output/search/`` written by a process of its own.
+
+The build forks (:mod:`.glue`); the child writes what the index needs of each article to a file
+(:func:`write_docs`) and replaces itself with ``python -m newsarchive.search.job``, which reads
+them back one at a time (:class:`DocsFile`) while the build writes the pages. So the job's
+memory is the index's own: a forked child that lived on would also keep every page of the
+build's memory that the build changes meanwhile (a quarter of a 15,000-article build).
+
+The job answers on a pipe inherited from the build: ``("ok", stats, seconds)`` or
+``("error", (message, traceback), 0.0)`` (:func:`answer`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .kept import write_index_cached
+from .text import html_to_text
+from .writer import IndexStats, SearchDoc
+
+
+@dataclasses.dataclass
+class Options:
+    """Where the job writes and what with."""
+
+    out: str  # the site's search folder, written anew
+    lunr: str  # lunr.min.js, copied into it
+    cache: str | None  # the kept index's folder (:mod:`.kept`); None: no cache
+    tag_url: str
+
+
+def write_docs(path: Path, options: Options, docs: Iterable[SearchDoc]) -> None:
+    """Write ``options`` (first line), then each document as a JSON line whose text is the
+    article's HTML: the job makes the text (:class:`DocsFile`)."""
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(dataclasses.asdict(options)) + "\n")
+        for doc in docs:
+            handle.write(json.dumps(dataclasses.astuple(doc), ensure_ascii=False) + "\n")
+
+
+class DocsFile:
+    """The documents of a :func:`write_docs` file, read one at a time, as often as needed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with path.open(encoding="utf-8") as handle:
+            self.options = Options(**json.loads(handle.readline()))
+
+    def facts(self) -> Iterator[SearchDoc]:
+        """Each document with its HTML in place of its text."""
+        with self.path.open(encoding="utf-8") as handle:
+            handle.readline()
+            for line in handle:
+                yield SearchDoc(*json.loads(line))
+
+    def __iter__(self) -> Iterator[SearchDoc]:
+        for doc in self.facts():
+            doc.text = html_to_text(doc.text)
+            yield doc
+
+
+def run(docs: DocsFile) -> IndexStats:
+    """Write the search folder of ``docs``: the index and lunr.min.js."""
+    options = docs.options
+    out = Path(options.out)
+    if out.exists():
+        shutil.rmtree(out)
+    cache = Path(options.cache) if options.cache else None
+    stats = write_index_cached(docs, out, cache, options.tag_url)
+    shutil.copyfile(options.lunr, out / "lunr.min.js")
+    return stats
+
+
+def answer(send: Connection, work: Callable[[], IndexStats], start: float) -> None:
+    """Send ``work``'s figures and the seconds since ``start`` (``time.time()``), or its error."""
+    try:
+        stats = dataclasses.asdict(work())
+        send.send(("ok", stats, time.time() - start))
+    except BaseException as exc:  # reported by the build's own process
+        send.send(("error", (f"{type(exc).__name__}: {exc}", traceback.format_exc()), 0.0))
+
+
+def main(argv: list[str]) -> None:
+    """``python -m newsarchive.search.job DOCS_FILE PIPE_FD START``: run the job, answer on
+    the pipe, delete the file."""
+    path, fd, start = Path(argv[0]), int(argv[1]), float(argv[2])
+    try:
+        answer(Connection(fd), lambda: run(DocsFile(path)), start)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
