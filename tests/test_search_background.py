@@ -13,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import newsarchive.search.glue as glue
+import newsarchive.search.job as job
 import pytest
 
 
@@ -82,6 +83,19 @@ def test_the_job_runs_as_a_process_of_its_own_and_removes_its_file(tmp_path):
     assert status == "ok" and stats["docs"] == 2
     assert not docs.exists()
     assert (tmp_path / "out" / "search" / "meta.js").is_file()
+
+
+def test_the_job_answers_its_own_failure(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    options = job.Options(str(tmp_path / "out"), str(tmp_path / "no-lunr.js"), None, "tags/{slug}")
+    job.write_docs(docs, options, [])
+    receive, send = multiprocessing.Pipe(duplex=False)
+    command = [sys.executable, "-m", "newsarchive.search.job", str(docs), str(send.fileno()), "0"]
+    env = {**os.environ, "PYTHONPATH": str(glue.PLUGINS)}
+    subprocess.run(command, pass_fds=[send.fileno()], env=env, check=True)
+    status, (message, where), _ = receive.recv()
+    assert status == "error" and message.startswith("FileNotFoundError") and "no-lunr.js" in message
+    assert "Traceback" in where and not docs.exists()
 
 
 def test_the_forked_job_leaves_no_file_behind(tmp_path, monkeypatch):
