@@ -68,3 +68,22 @@ def test_a_converter_bug_names_the_file_instead_of_stopping(tmp_path, monkeypatc
     assert isinstance(problem, Problem)
     assert problem.path == str(path)
     assert "the converter failed on this file: ValueError: boom" in problem.message
+
+
+def test_a_file_changed_while_the_pool_works_is_not_cached_under_its_old_key(tmp_path):
+    """The pool's workers read the files themselves; one edited after its key was taken is
+    converted as it is now, and not stored where its old content's conversion belongs."""
+    path = tmp_path / "a.md"
+    path.write_bytes(SAMPLES[0].read_bytes())
+    converter = Converter(cache_dir=tmp_path / "cache", workers=1)
+    real_key = converter._key
+
+    def key_then_edit(data: bytes) -> str:
+        key = real_key(data)
+        path.write_bytes(SAMPLES[1].read_bytes())  # edited between the key and the conversion
+        return key
+
+    converter._key = key_then_edit
+    result = converter.convert_many([path])[str(path)]
+    assert isinstance(result, Article) and result.markdown == convert_file(SAMPLES[1]).markdown
+    assert list((tmp_path / "cache").rglob("*.json")) == []

@@ -31,13 +31,18 @@ def is_archived_file(path: str | Path) -> bool:
     return looks_archived(read_head(path))
 
 
-def _convert(item: tuple[bytes, str, Settings, Path | None]) -> Result:
-    """Convert one file's bytes; store the article at ``cache_file`` (when given) on success."""
-    data, path, settings, cache_file = item
+def _convert(item: tuple[str, Settings, Path | None, bytes]) -> Result:
+    """Convert one file; store the article at ``cache_file`` (when given) on success, if the file
+    is still the one whose key (``check``: the key's SHA-256 input before the file's bytes)
+    names that entry."""
+    path, settings, cache_file, check = item
     try:
+        data = Path(path).read_bytes()  # read here, not held by the build while the pool works
         article = convert_bytes(data, path, settings)
     except ArchiveError as exc:
         return exc.problem
+    except OSError as exc:
+        return Problem(path, 1, f"cannot read this file: {exc.strerror}", "check the file")
     except Exception as exc:  # a converter bug must still name the file, not stop the build
         return Problem(
             path,
@@ -45,8 +50,8 @@ def _convert(item: tuple[bytes, str, Settings, Path | None]) -> Result:
             f"the converter failed on this file: {type(exc).__name__}: {exc}",
             "please report this file to the newsarchive maintainers",
         )
-    if cache_file is not None:  # written here, in the worker, to spread the work over the cores
-        _store(cache_file, article)
+    if cache_file is not None and hashlib.sha256(check + data).hexdigest() == cache_file.stem:
+        _store(cache_file, article)  # here, in the worker, to spread the work over the cores
     return article
 
 
@@ -84,16 +89,15 @@ class Converter:
     def convert_many(self, paths: Iterable[str | Path]) -> dict[str, Result]:
         """Convert every file, from the cache when possible, the rest in parallel."""
         results: dict[str, Result] = {}
-        todo: list[tuple[bytes, str, Settings, Path | None]] = []
+        todo: list[tuple[str, Settings, Path | None, bytes]] = []
         for path in map(str, paths):
-            data = Path(path).read_bytes()
-            key = self._key(data)
+            key = self._key(Path(path).read_bytes())
             cached = self._load(key, path)
             if cached is not None:
                 results[path] = cached
             else:
                 cache_file = self.cache.path(key) if self.cache else None
-                todo.append((data, path, self.settings, cache_file))
+                todo.append((path, self.settings, cache_file, self._fingerprint + b"\0"))
         if len(todo) >= _MIN_PARALLEL and self.workers > 1:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -101,7 +105,7 @@ class Converter:
                 converted = list(pool.map(_convert, todo, chunksize=8))
         else:
             converted = [_convert(item) for item in todo]
-        for (_, path, _, _), result in zip(todo, converted, strict=True):
+        for (path, *_), result in zip(todo, converted, strict=True):
             results[path] = result
         return results
 
