@@ -3,10 +3,12 @@ slugs and measures. Pure functions over (url, title, text) records; jieba and Op
 
 from __future__ import annotations
 
+import marshal
 import os
 from pathlib import Path
 
 import pytest
+from newsarchive import cachefile
 from newsarchive.tags import TagRecord, assign_tags, measure
 from newsarchive.tags.analysis import mentions_in
 from newsarchive.tags.config import Options, TagConfig, parse_config
@@ -667,6 +669,11 @@ assert tags == assign_tags(records, CONFIG), tags
     stamp = made[0].stat().st_mtime_ns
     run("普京说。", jieba=False)
     assert made[0].stat().st_mtime_ns == stamp  # reused, not made again
+    # Each word is one string in both tables, each part of speech one: stored and loaded once.
+    frequencies, _, parts = cachefile.load(made[0], marshal.loads, "")
+    words = {word: word for word in frequencies}
+    assert all(words[word] is word for word in parts)
+    assert len({id(part) for part in parts.values()}) == len(set(parts.values())) < 100
 
 
 # The sample's tags (content/articles, tags.yml, overrides.yml): speed-ups must not change them.

@@ -176,7 +176,13 @@ class AnalysisCache:
         if keywords.is_prepared(words):
             return
         setup = "\0".join(
-            [cachefile.FORMAT, _code("keywords"), keywords.jieba_version(), *sorted(words)]
+            [
+                cachefile.FORMAT,
+                _DICTIONARY,
+                _code("keywords"),
+                keywords.jieba_version(),
+                *sorted(words),
+            ]
         )
         name = hashlib.sha256(setup.encode("utf-8")).hexdigest()[:24]
         path = self.directory / f"dictionary-{name}.marshal"
@@ -185,7 +191,7 @@ class AnalysisCache:
             dictionary = _load(path)  # one compact copy, without jieba's own
         if not _is_dictionary(dictionary):
             dictionary = keywords.jieba_dictionary(words)
-            _store(path, dictionary)
+            _store(path, _share_words(dictionary))
         keywords.prepare(words, dictionary)
 
     def run_key(self, config: TagConfig, digests: Sequence[bytes], overrides: Any) -> bytes:
@@ -211,6 +217,9 @@ class AnalysisCache:
         _store(self.tags_path, (key, kept))
 
 
+_DICTIONARY = "words shared"  # how the dictionary file is laid out (:func:`_share_words`)
+
+
 def _is_dictionary(value: Any) -> bool:
     return (
         isinstance(value, tuple)
@@ -222,7 +231,16 @@ def _is_dictionary(value: Any) -> bool:
 
 
 def _keep_dictionary(path: Path, words: frozenset[str]) -> None:
-    _store(path, keywords.jieba_dictionary(words, once=True))
+    _store(path, _share_words(keywords.jieba_dictionary(words, once=True)))
+
+
+def _share_words(dictionary: keywords.Dictionary) -> keywords.Dictionary:
+    """The dictionary with each word one string in both of its tables, and each part of speech
+    one string, so that marshal writes (and loads) each once: a quarter less memory."""
+    frequencies, total, tags = dictionary
+    words = {word: word for word in frequencies}
+    names: dict[str, str] = {}
+    return frequencies, total, {words.get(w, w): names.setdefault(t, t) for w, t in tags.items()}
 
 
 def _in_child(function: Any, *args: Any) -> bool:
