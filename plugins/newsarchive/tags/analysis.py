@@ -14,7 +14,7 @@ import marshal
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from functools import cache
 from importlib.metadata import version
@@ -45,6 +45,7 @@ _ASSIGN_CODE = ("assign", "config", "overrides")
 # Below this many articles to analyse, a pool costs more than it saves.
 _MIN_PARALLEL = 8
 _CHUNK = 16
+_QUEUED = 3  # chunks queued per worker, so that none waits for the next
 # A cache file keeps analyses of articles no longer seen until it is this many times too big.
 _SPARE = 2
 
@@ -280,7 +281,8 @@ def _analyse_many(
     workers: int,
     cache: AnalysisCache | None = None,
 ) -> list[Analysis]:
-    """Analyse every document, on ``workers`` forked processes when there are enough."""
+    """Analyse every document, on ``workers`` processes when there are enough: this one and
+    ``workers - 1`` forked ones."""
     global _job
     if cache:
         cache.prepare_segmenter(config.words)
@@ -294,11 +296,38 @@ def _analyse_many(
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return [a for part in pool.map(_analyse_chunk, chunks) for a in part]
+        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+            return [a for part in _shared_out(pool, chunks, workers - 1) for a in part]
     finally:
         gc.unfreeze()
         _job = None
+
+
+def _shared_out(
+    pool: ProcessPoolExecutor, chunks: Sequence[range], workers: int
+) -> list[list[Analysis]]:
+    """Each chunk's analyses, in order: this process analyses the next chunk while the pool's
+    ``workers`` have theirs queued (one forked copy of the build fewer than a pool of all)."""
+    parts: list[list[Analysis]] = [[] for _ in chunks]
+    pending: list[tuple[int, Future[list[Analysis]]]] = []
+    order = iter(range(len(chunks)))
+
+    def queue() -> None:
+        while len(pending) < _QUEUED * workers and (i := next(order, None)) is not None:
+            pending.append((i, pool.submit(_analyse_chunk, chunks[i])))
+
+    def collect(wait: bool) -> None:
+        for item in [p for p in pending if wait or p[1].done()]:
+            parts[item[0]] = item[1].result()
+            pending.remove(item)
+
+    queue()
+    for i in order:  # shared with queue(): each chunk is taken once
+        parts[i] = _analyse_chunk(chunks[i])
+        collect(wait=False)
+        queue()
+    collect(wait=True)
+    return parts
 
 
 def analyse_all(
