@@ -148,7 +148,7 @@ def write_search_files(
 
 
 class _Job:
-    """The index being written in a forked process; :meth:`result` waits for it."""
+    """The index job, started from a forked child that becomes it; :meth:`result` waits."""
 
     def __init__(self, articles: list[Any], settings: dict[str, Any], output_path: str) -> None:
         context = multiprocessing.get_context("fork")
