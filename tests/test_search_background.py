@@ -73,11 +73,12 @@ def test_the_job_runs_as_a_process_of_its_own_and_removes_its_file(tmp_path):
     """The forked child hands the documents over in a file and becomes ``python -m
     newsarchive.search.job``: what runs is a fresh process, not a copy of the build's."""
     settings = {"CACHE_PATH": str(tmp_path / "cache"), "NEWSARCHIVE_CACHE": False}
-    docs = glue._docs_file(ARTICLES, settings, str(tmp_path / "out"))
+    docs = glue._write_docs(tmp_path / "docs.jsonl", ARTICLES, settings, str(tmp_path / "out"))
     receive, send = multiprocessing.Pipe(duplex=False)
     command = [sys.executable, "-m", "newsarchive.search.job", str(docs), str(send.fileno()), "0"]
     env = {**os.environ, "PYTHONPATH": str(glue.PLUGINS)}
     done = subprocess.run(command, pass_fds=[send.fileno()], env=env, capture_output=True)
+    send.close()  # the job's end is the only one left: no answer is an EOFError, not a hang
     assert done.returncode == 0, done.stderr
     status, stats, _ = receive.recv()
     assert status == "ok" and stats["docs"] == 2
@@ -93,9 +94,21 @@ def test_the_job_answers_its_own_failure(tmp_path):
     command = [sys.executable, "-m", "newsarchive.search.job", str(docs), str(send.fileno()), "0"]
     env = {**os.environ, "PYTHONPATH": str(glue.PLUGINS)}
     subprocess.run(command, pass_fds=[send.fileno()], env=env, check=True)
+    send.close()
     status, (message, where), _ = receive.recv()
     assert status == "error" and message.startswith("FileNotFoundError") and "no-lunr.js" in message
     assert "Traceback" in where and not docs.exists()
+
+
+def test_what_the_build_process_patches_does_not_reach_the_job(tmp_path, monkeypatch):
+    """The forked child becomes a fresh program: the build's in-memory state is not the job's."""
+
+    def broken(*args, **kwargs):
+        raise AssertionError("the build's own copy of the code ran the job")
+
+    monkeypatch.setattr(job, "write_index_cached", broken)
+    stats, _ = glue._Job(ARTICLES, {"NEWSARCHIVE_CACHE": False}, str(tmp_path)).result()
+    assert stats.docs == 2 and (tmp_path / "search" / "meta.js").is_file()
 
 
 def test_the_forked_job_leaves_no_file_behind(tmp_path, monkeypatch):

@@ -17,7 +17,13 @@ import pytest
 from newsarchive.convert.language import to_traditional
 from newsarchive.search.folding import folder
 from newsarchive.search.lunr_index import K1, B, build_model, to_lunr_json
-from newsarchive.search.shards import decode_numbers, encode_array, encode_ids, encode_numbers
+from newsarchive.search.shards import (
+    decode_numbers,
+    encode_array,
+    encode_ids,
+    encode_numbers,
+    entries,
+)
 from newsarchive.search.tokenizer import _tables, normalize, tokenize
 from newsarchive.search.writer import (
     FIELDS,
@@ -90,6 +96,17 @@ def test_a_count_too_large_to_pack_keeps_its_exact_weight():
     assert vectors["body/0"][vectors["body/0"].index(ordinal) + 1] == weight(70_000, 70_001) / 1000
     assert vectors["body/1"][vectors["body/1"].index(ordinal) + 1] == weight(1, 3) / 1000
     assert weight(70_000, 70_001) != weight(65_535, 70_001)  # the cap would show
+
+
+def test_terms_weighed_span_by_span_give_the_entries_of_one_span():
+    """Spans of one posting each cut the terms everywhere, a large count's term included."""
+    short = [[["x"], ["x", "y"]]] * 3000  # so the long document's length weighs little
+    docs = [*short, [["zz"], ["zz"] * 70_000]]
+    model = build_model(docs, FIELDS)
+    whole = list(entries(model, postings=10**9))
+    assert list(entries(model, postings=1)) == whole and [t for t, _ in whole] == ["x", "y", "zz"]
+    capped = build_model([*short, [["zz"], ["zz"] * 65_535]], FIELDS)
+    assert list(entries(capped, postings=1))[-1] != whole[-1]  # the count counts
 
 
 def test_sharded_search_equals_monolithic_lunr_js(corpus, tmp_path):

@@ -31,18 +31,18 @@ def is_archived_file(path: str | Path) -> bool:
     return looks_archived(read_head(path))
 
 
-def _convert(item: tuple[str, Settings, Path | None, bytes]) -> Result:
+def _convert(item: tuple[str, Settings, Path | None, bytes, str]) -> Result:
     """Convert one file; store the article at ``cache_file`` (when given) on success, if the file
-    is still the one whose key (``check``: the key's SHA-256 input before the file's bytes)
-    names that entry."""
-    path, settings, cache_file, check = item
+    still has the ``key`` the build took (``salt``: what the key hashes before the bytes)."""
+    path, settings, cache_file, salt, key = item
     try:
         data = Path(path).read_bytes()  # read here, not held by the build while the pool works
+    except OSError as exc:
+        return Problem(path, 1, f"cannot read this file: {exc}", "check the file and build again")
+    try:
         article = convert_bytes(data, path, settings)
     except ArchiveError as exc:
         return exc.problem
-    except OSError as exc:
-        return Problem(path, 1, f"cannot read this file: {exc.strerror}", "check the file")
     except Exception as exc:  # a converter bug must still name the file, not stop the build
         return Problem(
             path,
@@ -50,7 +50,7 @@ def _convert(item: tuple[str, Settings, Path | None, bytes]) -> Result:
             f"the converter failed on this file: {type(exc).__name__}: {exc}",
             "please report this file to the newsarchive maintainers",
         )
-    if cache_file is not None and hashlib.sha256(check + data).hexdigest() == cache_file.stem:
+    if cache_file is not None and hashlib.sha256(salt + data).hexdigest() == key:
         _store(cache_file, article)  # here, in the worker, to spread the work over the cores
     return article
 
@@ -97,7 +97,7 @@ class Converter:
                 results[path] = cached
             else:
                 cache_file = self.cache.path(key) if self.cache else None
-                todo.append((path, self.settings, cache_file, self._fingerprint + b"\0"))
+                todo.append((path, self.settings, cache_file, self._fingerprint + b"\0", key))
         if len(todo) >= _MIN_PARALLEL and self.workers > 1:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)

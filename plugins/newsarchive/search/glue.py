@@ -30,7 +30,7 @@ from pelican import signals
 
 from ..memory import give_back
 from ..report import errors
-from .job import DocsFile, Options, answer, run, write_docs
+from .job import Options, answer, run_file, write_docs
 from .writer import TAG_URL, IndexStats, SearchDoc
 
 log = logging.getLogger(__name__)
@@ -122,11 +122,17 @@ def _options(settings: dict[str, Any], output_path: str) -> Options:
     )
 
 
-def _docs_file(articles: list[Any], settings: dict[str, Any], output_path: str) -> Path:
-    """A temporary :func:`.job.write_docs` file of ``articles``, in date order (their ids)."""
+def _temporary() -> Path:
     handle, name = tempfile.mkstemp(prefix="newsarchive-search-", suffix=".jsonl")
     os.close(handle)
-    path = Path(name)
+    return Path(name)
+
+
+def _write_docs(
+    path: Path, articles: list[Any], settings: dict[str, Any], output_path: str
+) -> Path:
+    """Write the :func:`.job.write_docs` file of ``articles`` at ``path``, in date order (their
+    ids); deleted if that fails."""
     try:
         ordered = sorted(articles, key=lambda a: (a.date, a.url))
         write_docs(path, _options(settings, output_path), map(search_doc, ordered))
@@ -140,11 +146,7 @@ def write_search_files(
     articles: list[Any], settings: dict[str, Any], output_path: str
 ) -> IndexStats:
     """Write ``output/search/`` (the index of ``articles`` and lunr.min.js) in this process."""
-    path = _docs_file(articles, settings, output_path)
-    try:
-        return run(DocsFile(path))
-    finally:
-        path.unlink(missing_ok=True)
+    return run_file(_write_docs(_temporary(), articles, settings, output_path))
 
 
 class _Job:
@@ -153,8 +155,9 @@ class _Job:
     def __init__(self, articles: list[Any], settings: dict[str, Any], output_path: str) -> None:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
+        self._docs = _temporary()  # the job deletes it; and so does result(), if the job died first
         self._process = context.Process(
-            target=_run_job, args=(send, articles, settings, output_path), daemon=True
+            target=_run_job, args=(send, self._docs, articles, settings, output_path), daemon=True
         )
         self._process.start()
         send.close()
@@ -168,6 +171,7 @@ class _Job:
             status, seconds = "error", 0.0
             value = (f"the process writing it died (exit code {self._process.exitcode})", "")
         self._process.join()
+        self._docs.unlink(missing_ok=True)
         if status != "ok":
             message, where = value
             log.debug("the search index job failed:\n%s", where)  # shown with pelican --debug
@@ -175,11 +179,15 @@ class _Job:
         return IndexStats(**value), seconds
 
 
-def _run_job(send: Any, articles: list[Any], settings: dict[str, Any], output_path: str) -> None:
+def _run_job(
+    send: Any, docs: Path, articles: list[Any], settings: dict[str, Any], output_path: str
+) -> None:
     """In the forked child: write the documents' file and become the job (:mod:`.job`)."""
     start = time.time()
     answer(
-        send, lambda: _become_job(send, _docs_file(articles, settings, output_path), start), start
+        send,
+        lambda: _become_job(send, _write_docs(docs, articles, settings, output_path), start),
+        start,
     )
 
 

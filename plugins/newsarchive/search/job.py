@@ -1,8 +1,9 @@
 """The search index job: ``output/search/`` written by a process of its own.
 
 The build forks (:mod:`.glue`); the child writes what the index needs of each article to a file
-(:func:`write_docs`) and replaces itself with ``python -m newsarchive.search.job``, which reads
-them back one at a time (:class:`DocsFile`) while the build writes the pages. So the job's
+(:func:`write_docs`) and replaces itself with ``python -m newsarchive.search.job``, which opens
+it, deletes its name (:func:`take`) and reads the documents back one at a time
+(:class:`DocsFile`) while the build writes the pages. So the job's
 memory is the index's own: a forked child that lived on would also keep every page of the
 build's memory that the build changes meanwhile (a quarter of a 15,000-article build).
 
@@ -21,6 +22,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TextIO
 
 from .kept import write_index_cached
 from .text import html_to_text
@@ -43,28 +45,48 @@ def write_docs(path: Path, options: Options, docs: Iterable[SearchDoc]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         handle.write(json.dumps(dataclasses.asdict(options)) + "\n")
         for doc in docs:
-            handle.write(json.dumps(dataclasses.astuple(doc), ensure_ascii=False) + "\n")
+            handle.write(json.dumps(dataclasses.asdict(doc), ensure_ascii=False) + "\n")
 
 
 class DocsFile:
-    """The documents of a :func:`write_docs` file, read one at a time, as often as needed."""
+    """The documents of an open :func:`write_docs` file, read one at a time, as often as
+    needed (:func:`take` opens one)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        with path.open(encoding="utf-8") as handle:
-            self.options = Options(**json.loads(handle.readline()))
+    def __init__(self, handle: TextIO) -> None:
+        self._handle = handle
+        self.options = Options(**json.loads(handle.readline()))
+
+    def __enter__(self) -> DocsFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
 
     def facts(self) -> Iterator[SearchDoc]:
         """Each document with its HTML in place of its text."""
-        with self.path.open(encoding="utf-8") as handle:
-            handle.readline()
-            for line in handle:
-                yield SearchDoc(*json.loads(line))
+        self._handle.seek(0)
+        self._handle.readline()
+        for line in self._handle:
+            yield SearchDoc(**json.loads(line))
 
     def __iter__(self) -> Iterator[SearchDoc]:
         for doc in self.facts():
             doc.text = html_to_text(doc.text)
             yield doc
+
+
+def take(path: Path) -> DocsFile:
+    """The documents of the file at ``path``, opened and its name deleted at once: it is gone
+    when the job ends, however it ends."""
+    handle = path.open(encoding="utf-8")
+    path.unlink()
+    return DocsFile(handle)
+
+
+def run_file(path: Path) -> IndexStats:
+    """:func:`run` on the documents' file at ``path`` (:func:`take`)."""
+    with take(path) as docs:
+        return run(docs)
 
 
 def run(docs: DocsFile) -> IndexStats:
@@ -89,13 +111,10 @@ def answer(send: Connection, work: Callable[[], IndexStats], start: float) -> No
 
 
 def main(argv: list[str]) -> None:
-    """``python -m newsarchive.search.job DOCS_FILE PIPE_FD START``: run the job, answer on
-    the pipe, delete the file."""
+    """``python -m newsarchive.search.job DOCS_FILE PIPE_FD START``: run the job on the
+    documents' file (deleting it), answer on the pipe."""
     path, fd, start = Path(argv[0]), int(argv[1]), float(argv[2])
-    try:
-        answer(Connection(fd), lambda: run(DocsFile(path)), start)
-    finally:
-        path.unlink(missing_ok=True)
+    answer(Connection(fd), lambda: run_file(path), start)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,9 @@ import importlib.metadata
 import json
 import os
 import shutil
+import sys
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +24,20 @@ from .writer import TAG_URL, IndexStats, SearchDoc, write_index
 
 
 def _versions() -> str:
-    """A hash of what the index is made with: this package's source and the Traditional →
+    """A hash of what the index is made with: this package's source, what makes a text of an
+    article's HTML (``convert/credits.py``, Python's ``html.unescape``) and the Traditional →
     Simplified conversion it folds with (``convert/language.py``, the OpenCC package's version,
     Python's Unicode tables). Taken once, at import: under ``pelican --autoreload`` the code
     that runs is the code imported, whatever is on disk later."""
     here = Path(__file__).parent
-    code = cachefile.files_digest([*sorted(here.glob("*.py")), here.parent / "convert/language.py"])
+    made_with = [here.parent / "convert/credits.py", here.parent / "convert/language.py"]
+    code = cachefile.files_digest([*sorted(here.glob("*.py")), *made_with])
     try:
         opencc = importlib.metadata.version("OpenCC")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
         opencc = "?"
-    return hashlib.sha256(f"{code} {opencc} {unicodedata.unidata_version}".encode()).hexdigest()
+    facts = f"{code} {opencc} {unicodedata.unidata_version} {sys.version}"
+    return hashlib.sha256(facts.encode()).hexdigest()
 
 
 _VERSIONS = _versions()
@@ -56,7 +60,7 @@ def index_key(docs: Iterable[SearchDoc], tag_url: str = TAG_URL) -> str:
 
 
 def write_index_cached(
-    docs: Collection[SearchDoc], out: Path, cache: Path | None, tag_url: str = TAG_URL
+    docs: Iterable[SearchDoc], out: Path, cache: Path | None, tag_url: str = TAG_URL
 ) -> IndexStats:
     """:func:`.writer.write_index`, reusing the index of the last build when nothing changed.
 

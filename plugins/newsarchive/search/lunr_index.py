@@ -119,14 +119,14 @@ class Model:
         rank[np.fromiter(map(self.ordinals.__getitem__, self.terms), np.int64, count)] = np.arange(
             count, dtype=np.uint64
         )
-        bounds = np.arange(count + 1, dtype=np.uint64) << TERM_SHIFT
+        firsts = np.arange(count, dtype=np.uint64) << TERM_SHIFT
         for postings in self._postings:
             packed = np.frombuffer(postings, np.uint64)
             for at in range(0, len(packed), _CHUNK):
                 part = packed[at : at + _CHUNK]
                 part[:] = (rank[part >> TERM_SHIFT] << TERM_SHIFT) | (part & _LOW)
             packed.sort()
-            self._starts.append(np.searchsorted(packed, bounds))
+            self._starts.append(np.append(np.searchsorted(packed, firsts), len(packed)))
         self._large = {(f, int(rank[t]), d): n for (f, t, d), n in self._large.items()}
 
     def average_lengths(self) -> list[float]:

@@ -53,7 +53,7 @@ class SearchDoc:
     """What the index needs from one article."""
 
     title: str
-    text: str  # plain text, paragraphs on lines of their own
+    text: str  # plain text, paragraphs on lines of their own (HTML in the job's documents file)
     url: str
     date: str  # YYYY-MM-DD, in the site's time zone
     publisher: str = ""  # display name

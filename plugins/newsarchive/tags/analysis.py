@@ -83,7 +83,7 @@ def matcher(config: TagConfig) -> Matcher:
 
 
 def release() -> None:
-    """Forget the matchers and segmenters (jieba's dictionary, ~120 MB) once tagging is done."""
+    """Forget the matchers and segmenters (jieba's dictionary, ≈ 85 MB) once tagging is done."""
     _matchers.clear()
     keywords.release()
 
