@@ -31,10 +31,15 @@ def is_archived_file(path: str | Path) -> bool:
     return looks_archived(read_head(path))
 
 
+def content_key(fingerprint: bytes, data: bytes) -> str:
+    """A file's cache key: its bytes under the converter's ``fingerprint``."""
+    return hashlib.sha256(fingerprint + b"\0" + data).hexdigest()
+
+
 def _convert(item: tuple[str, Settings, Path | None, bytes, str]) -> Result:
     """Convert one file; store the article at ``cache_file`` (when given) on success, if the file
-    still has the ``key`` the build took (``salt``: what the key hashes before the bytes)."""
-    path, settings, cache_file, salt, key = item
+    still has the ``key`` the build took (under the converter's ``fingerprint``)."""
+    path, settings, cache_file, fingerprint, key = item
     try:
         data = Path(path).read_bytes()  # read here, not held by the build while the pool works
     except OSError as exc:
@@ -50,7 +55,7 @@ def _convert(item: tuple[str, Settings, Path | None, bytes, str]) -> Result:
             f"the converter failed on this file: {type(exc).__name__}: {exc}",
             "please report this file to the newsarchive maintainers",
         )
-    if cache_file is not None and hashlib.sha256(salt + data).hexdigest() == key:
+    if cache_file is not None and content_key(fingerprint, data) == key:
         _store(cache_file, article)  # here, in the worker, to spread the work over the cores
     return article
 
@@ -74,7 +79,7 @@ class Converter:
         self._fingerprint = f"{cachefile.FORMAT}\0{self.settings.fingerprint()}".encode()
 
     def _key(self, data: bytes) -> str:
-        return hashlib.sha256(self._fingerprint + b"\0" + data).hexdigest()
+        return content_key(self._fingerprint, data)
 
     def _load(self, key: str, path: str) -> Article | None:
         """The cached conversion, or None: missing, or damaged (reported, then redone)."""
@@ -89,7 +94,7 @@ class Converter:
     def convert_many(self, paths: Iterable[str | Path]) -> dict[str, Result]:
         """Convert every file, from the cache when possible, the rest in parallel."""
         results: dict[str, Result] = {}
-        todo: list[tuple[str, Settings, Path | None, bytes]] = []
+        todo: list[tuple[str, Settings, Path | None, bytes, str]] = []
         for path in map(str, paths):
             key = self._key(Path(path).read_bytes())
             cached = self._load(key, path)
@@ -97,7 +102,7 @@ class Converter:
                 results[path] = cached
             else:
                 cache_file = self.cache.path(key) if self.cache else None
-                todo.append((path, self.settings, cache_file, self._fingerprint + b"\0", key))
+                todo.append((path, self.settings, cache_file, self._fingerprint, key))
         if len(todo) >= _MIN_PARALLEL and self.workers > 1:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
