@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from browser_support import ROOT, WITH_SAMPLE_TAGS, build_site
 from bs4 import BeautifulSoup
-from newsarchive.site import ArticleList, iri, reading_minutes, utc_offset, weight
+from newsarchive.site import ArticleList, iri, period_archives, reading_minutes, utc_offset, weight
 
 SITEURL = "https://user.github.io/repo"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -567,3 +567,38 @@ def test_term_lists_answer_membership_by_identity():
     listed = ArticleList([a, b])
     assert a in listed and b in listed and c not in listed
     assert list(listed) == [a, b] and len(listed[:1]) == 1
+
+
+def test_period_archives_pick_the_same_articles_as_pelican_by_identity():
+    from datetime import datetime, timedelta
+
+    from pelican.generators import ArticlesGenerator
+    from pelican.settings import DEFAULT_CONFIG
+
+    class Item:
+        def __init__(self, when: datetime) -> None:
+            self.date = when
+
+    start = datetime(2023, 1, 30)
+    articles = [Item(start + timedelta(days=9 * i, hours=i)) for i in range(60)]
+    articles.append(Item(articles[5].date))  # two archived at the same time
+    articles.reverse()
+    dates = sorted(articles, key=lambda a: a.date, reverse=True)
+    settings = {
+        **DEFAULT_CONFIG,
+        "YEAR_ARCHIVE_SAVE_AS": "{date:%Y}.html",
+        "MONTH_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}.html",
+        "DAY_ARCHIVE_SAVE_AS": "{date:%Y}/{date:%m}/{date:%d}.html",
+    }
+    generator = object.__new__(ArticlesGenerator)
+    pelican = generator._build_period_archives(dates, articles, settings)
+    ours = period_archives(generator._build_period_archives, dates, articles, settings)
+    assert set(ours) == {"year", "month", "day"} and len(ours["month"]) > 12
+    for granularity, periods in pelican.items():
+        assert len(ours[granularity]) == len(periods)
+        for mine, theirs in zip(ours[granularity], periods, strict=True):
+            assert [id(a) for a in mine["articles"]] == [id(a) for a in theirs["articles"]]
+            assert {k: v for k, v in mine.items() if k != "articles"} == {
+                k: v for k, v in theirs.items() if k != "articles"
+            }
+    assert sum(len(p["articles"]) for p in ours["month"]) == len(articles)

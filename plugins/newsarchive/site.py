@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from functools import partial
 from html import unescape
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -213,6 +214,31 @@ def index_terms(generator: Any) -> None:
         terms[:] = [(term, ArticleList(articles)) for term, articles in terms]
 
 
+def period_archives(
+    build: Callable[[list[Any], list[Any], dict[str, Any]], dict[str, list[dict[str, Any]]]],
+    sorted_articles: list[Any],
+    articles: list[Any],
+    settings: dict[str, Any],
+) -> dict[str, list[dict[str, Any]]]:
+    """Pelican's per-year/month/day archives (``build``), each one's articles picked in linear
+    time: Pelican picks them with ``[a for a in articles if a in dates]``, every article times
+    every article of the period — 2.3·10⁸ comparisons at 15,000 articles, 2.5·10⁹ at 50,000."""
+    archives = build(sorted_articles, [], settings)
+    for periods in archives.values():
+        for archive in periods:
+            members = {id(a) for a in archive["dates"]}
+            archive["articles"] = [a for a in articles if id(a) in members]
+    return archives
+
+
+def index_periods(generator: Any) -> None:
+    """Have this generator build its period archives with :func:`period_archives` (a Pelican
+    without ``_build_period_archives`` keeps its own way)."""
+    build = getattr(generator, "_build_period_archives", None)
+    if build is not None:
+        generator._build_period_archives = partial(period_archives, build)
+
+
 def freeze_urls(articles: Sequence[Any]) -> None:
     """Fix each article's URL once its slug and date are final: Pelican formats it anew at every
     use (every listing line, neighbour and feed entry), which was a fifth of the build's time."""
@@ -238,4 +264,5 @@ def annotate(generator: Any) -> None:
 def register() -> None:
     signals.generator_init.connect(prepare_templates)
     signals.article_generator_pretaxonomy.connect(order_articles)
+    signals.article_generator_pretaxonomy.connect(index_periods)
     signals.article_generator_finalized.connect(annotate)
