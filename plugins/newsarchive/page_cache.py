@@ -120,10 +120,6 @@ def article_key(site: str, article: Any, content: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _unpack(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8")
-
-
 class PageCache:
     """Rendered pages under ``folder``, by key."""
 
@@ -132,8 +128,9 @@ class PageCache:
         self.copied = 0
         self.rendered = 0
 
-    def get(self, key: str) -> str | None:
-        return self.entries.load(key, _unpack, "rendering the page again")
+    def get(self, key: str) -> bytes | None:
+        """The page of ``key`` as UTF-8, or None."""
+        return self.entries.load(key, zlib.decompress, "rendering the page again")
 
     def put(self, key: str, page: str) -> None:
         self.entries.write(key, zlib.compress(page.encode("utf-8"), 1))
@@ -183,7 +180,7 @@ class CachingWriter(Writer):
             return None
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with self._open_w(path, "utf-8", override=kwargs.get("override_output", False)) as handle:
-            handle.write(page)
+            handle.buffer.write(page)  # the page's UTF-8 as stored: not decoded to encode again
         cache.copied += 1
         signals.content_written.send(path, context={**context, **kwargs, "output_file": name})
         return None
