@@ -122,3 +122,21 @@ def test_the_forked_job_leaves_no_file_behind(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="AttributeError"):
         broken.result()
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_the_documents_file_and_the_documents_have_one_index_key(tmp_path):
+    """The job hashes the file's lines as read; they are the documents' own JSON lines, with a
+    line break or a Unicode line separator inside a text kept in its line."""
+    from newsarchive.search.kept import index_key
+    from newsarchive.search.writer import SearchDoc
+
+    docs = [
+        SearchDoc("普京会晤金正恩", "<p>俄罗斯\n总统\r普京\u2028到访</p>", "a0.html", "2024-06-01"),
+        SearchDoc("秘鲁", "<p>Jesse Katayama</p>", "a1.html", "2024-06-02", tags=["朝鲜"]),
+    ]
+    options = job.Options(str(tmp_path / "out"), "lunr.js", None, "tags/{slug}.html")
+    job.write_docs(tmp_path / "docs.jsonl", options, docs)
+    with job.take(tmp_path / "docs.jsonl") as written:
+        assert list(written.facts()) == docs
+        assert index_key(written, options.tag_url) == index_key(docs, options.tag_url)
+        assert index_key(written, options.tag_url) != index_key(docs[:1], options.tag_url)

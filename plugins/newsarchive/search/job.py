@@ -26,7 +26,7 @@ from typing import TextIO
 
 from .kept import write_index_cached
 from .text import html_to_text
-from .writer import IndexStats, SearchDoc
+from .writer import IndexStats, SearchDoc, doc_line
 
 
 @dataclasses.dataclass
@@ -45,7 +45,7 @@ def write_docs(path: Path, options: Options, docs: Iterable[SearchDoc]) -> None:
     with path.open("w", encoding="utf-8") as handle:
         handle.write(json.dumps(dataclasses.asdict(options)) + "\n")
         for doc in docs:
-            handle.write(json.dumps(dataclasses.asdict(doc), ensure_ascii=False) + "\n")
+            handle.write(doc_line(doc) + "\n")
 
 
 class DocsFile:
@@ -62,11 +62,16 @@ class DocsFile:
     def __exit__(self, *exc: object) -> None:
         self._handle.close()
 
-    def facts(self) -> Iterator[SearchDoc]:
-        """Each document with its HTML in place of its text."""
+    def lines(self) -> Iterator[str]:
+        """Each document's line (:func:`.writer.doc_line`, with its HTML in place of its text)."""
         self._handle.seek(0)
         self._handle.readline()
         for line in self._handle:
+            yield line.removesuffix("\n")
+
+    def facts(self) -> Iterator[SearchDoc]:
+        """Each document with its HTML in place of its text."""
+        for line in self.lines():
             yield SearchDoc(**json.loads(line))
 
     def __iter__(self) -> Iterator[SearchDoc]:

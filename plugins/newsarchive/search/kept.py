@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import cachefile
 from .term_cache import TermCache
-from .writer import TAG_URL, IndexStats, SearchDoc, write_index
+from .writer import TAG_URL, IndexStats, SearchDoc, doc_line, write_index
 
 
 def _versions() -> str:
@@ -50,12 +50,13 @@ def code_version() -> str:
 
 def index_key(docs: Iterable[SearchDoc], tag_url: str = TAG_URL) -> str:
     """A key for the index of ``docs``: the same documents, settings and code give the same
-    index. Documents with ``facts()`` (:class:`.job.DocsFile`) are read through it: each with
-    the HTML its text is made from (by this code), which stands for the text, unmade."""
+    index. Documents with ``lines()`` (:class:`.job.DocsFile`) are hashed as read, each with the
+    HTML its text is made from (by this code), which stands for the text, unmade; others as
+    :func:`.writer.doc_line` writes them."""
     digest = hashlib.sha256((code_version() + tag_url).encode())
-    facts = getattr(docs, "facts", None)
-    for doc in facts() if facts else docs:
-        digest.update(json.dumps(dataclasses.astuple(doc), ensure_ascii=False).encode())
+    lines = getattr(docs, "lines", None)
+    for line in lines() if lines else map(doc_line, docs):
+        digest.update(line.encode() + b"\n")
     return digest.hexdigest()[:32]
 
 
@@ -80,13 +81,14 @@ def write_index_cached(
         shutil.copytree(kept, out, copy_function=_link_or_copy)
         return stats
     terms = TermCache(cache.with_name(cache.name + "-terms"), code_version())
-    stats = write_index(docs, out, tag_url=tag_url, counts=terms.counts)
+    files: dict[str, list[Any]] = {}
+    stats = write_index(docs, out, tag_url=tag_url, counts=terms.counts, digests=files)
     terms.prune()
     if cache.exists():
         shutil.rmtree(cache)
     cache.mkdir(parents=True)
     shutil.copytree(out, kept, copy_function=_link_or_copy)
-    listing = {"stats": dataclasses.asdict(stats), "files": _file_digests(kept)}
+    listing = {"stats": dataclasses.asdict(stats), "files": files}
     cachefile.write(manifest, json.dumps(listing, sort_keys=True).encode("utf-8"))
     return stats
 

@@ -91,13 +91,16 @@ class Model:
         if doc >= LIMIT:
             raise ValueError(f"a search index holds at most {LIMIT:,} documents")
         ordinals = self.ordinals
-        seen = ordinals.setdefault
         for f, (length, field_terms, counts) in enumerate(doc_fields):
             self.lengths[f].append(length)
             if not field_terms:
                 continue
-            # a term first seen gets the next ordinal
-            terms = np.array(array("Q", [seen(t, len(ordinals)) for t in field_terms]))
+            known = list(map(ordinals.get, field_terms))
+            if None in known:  # a term first seen gets the next ordinal
+                for i, ordinal in enumerate(known):
+                    if ordinal is None:
+                        known[i] = ordinals.setdefault(field_terms[i], len(ordinals))
+            terms = np.array(known, np.uint64)
             if len(ordinals) > LIMIT:
                 raise ValueError(f"a search index holds at most {LIMIT:,} distinct terms")
             tfs = np.asarray(counts, np.uint64)

@@ -87,18 +87,31 @@ class _Tables:
     slow: re.Pattern[str]  # characters that make NFKC depend on context, and astral ones
 
 
+def _marks() -> bytearray:
+    """Per code point: 1 for CJK, 2 for a variation selector, else 0."""
+    marks = bytearray(sys.maxunicode + 1)
+    for value, ranges in ((1, CJK_RANGES), (2, _VARIATION_SELECTORS)):
+        for a, b in ranges:
+            marks[a : b + 1] = bytes([value]) * (b + 1 - a)
+    return marks
+
+
 @cache
 def _tables() -> _Tables:
     remove: list[int] = []
     word: list[int] = []
     compat: dict[str, str] = {}
     slow: list[int] = []
+    marks = _marks()
+    category = unicodedata.category
     for cp in range(sys.maxunicode + 1):
         ch = chr(cp)
-        cat = unicodedata.category(ch)
-        if cat == "Cf" or any(a <= cp <= b for a, b in _VARIATION_SELECTORS):
+        cat = category(ch)
+        if cp >= 0x10000 and cat in ("Cn", "Co"):
+            continue  # unassigned or private use, past the BMP: in no table
+        if cat == "Cf" or marks[cp] == 2:
             remove.append(cp)
-        elif cat[0] in "LNM" and not is_cjk(cp):
+        elif cat[0] in "LNM" and marks[cp] != 1:
             word.append(cp)
         if cp >= 0x10000 or cat == "Cs":
             continue

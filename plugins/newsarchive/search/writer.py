@@ -28,12 +28,14 @@ is "highest id first" and a year is a range of ids.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .folding import Folder, browser_map, folder
 from .lunr_index import FieldCounts, Model, field_counts
@@ -63,6 +65,11 @@ class SearchDoc:
     tag_slugs: list[str] = field(default_factory=list)  # in the order of tags
     extra: str = ""  # other searchable words: publisher, column, authors
     gone: bool = False  # the original is gone (newsarchive sources check)
+
+
+def doc_line(doc: SearchDoc) -> str:
+    """The document as one line of JSON (a line of the job's documents file)."""
+    return json.dumps(doc.__dict__, ensure_ascii=False)
 
 
 @dataclass
@@ -187,13 +194,15 @@ def write_index(
     tag_url: str = TAG_URL,
     head_chars: int = HEAD_CHARS,
     counts: Counts = doc_counts,
+    digests: dict[str, list[Any]] | None = None,
 ) -> IndexStats:
     """Write the search index of ``docs`` (ids = positions) into the directory ``out``.
 
     ``docs`` is read once, one document at a time: its text is written and dropped, only its
     terms stay (in the model) until the term shards are written last.
     ``tag_url`` is the site's ``TAG_URL`` (``{slug}`` is replaced by a tag's slug); ``counts``
-    gives a document's counted terms (:func:`doc_counts`, or a cache of it).
+    gives a document's counted terms (:func:`doc_counts`, or a cache of it); ``digests``, when
+    given, receives each file's name (relative to ``out``) → [size, SHA-256].
     """
     start = time.perf_counter()
     table = folder()
@@ -205,10 +214,12 @@ def write_index(
 
     def write(name: str, data_json: str) -> None:
         nonlocal written, files
-        text = _script(name, data_json)
-        (out / f"{name}.js").write_text(text, "utf-8")
-        written += len(text.encode())
+        data = _script(name, data_json).encode("utf-8")
+        (out / f"{name}.js").write_bytes(data)
+        written += len(data)
         files += 1
+        if digests is not None:
+            digests[f"{name}.js"] = [len(data), hashlib.sha256(data).hexdigest()]
 
     publishers: dict[str, int] = {}
     names: dict[str, tuple[str, str]] = {}
