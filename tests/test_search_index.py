@@ -305,3 +305,37 @@ def test_every_publisher_keeps_its_own_code_beyond_64(tmp_path, publishers):
         "(ref) => meta.publishers[e.publisherIndex(meta, ref)][0])));"
     )
     assert engine_in_node(script, meta) == [d.publisher_key for d in docs]
+
+
+def test_the_index_is_the_same_written_by_one_process_or_two(corpus, tmp_path, monkeypatch):
+    """The documents' files come from a forked child where ``fork`` exists; without it this
+    process writes them after the model. Both give the same files, byte for byte."""
+    import filecmp
+
+    import newsarchive.search.forked as forked
+
+    docs, two = corpus
+    monkeypatch.delattr(forked.os, "fork")
+    one = tmp_path / "one"
+    write_index(docs, one, shard_bytes=6000)
+    names = sorted(str(p.relative_to(one)) for p in one.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(two)) for p in two.rglob("*") if p.is_file())
+    assert any(n.startswith("t/") for n in names) and any(n.startswith("d/") for n in names)
+    _, mismatch, errors = filecmp.cmpfiles(one, two, names, shallow=False)
+    assert not mismatch and not errors
+
+
+def test_work_beside_gives_its_result_and_its_error():
+    import os
+    import time
+
+    from newsarchive.search.forked import beside
+
+    with beside(os.getpid) as child:
+        assert child.result() != os.getpid()  # it ran in another process
+    with beside(lambda: 1 / 0) as child, pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        child.result()
+    started = time.monotonic()
+    with pytest.raises(KeyError), beside(lambda: time.sleep(60)) as child:
+        raise KeyError("this process failed first")
+    assert time.monotonic() - started < 30  # the child was ended, not waited for

@@ -52,8 +52,9 @@ class DocsFile:
     """The documents of an open :func:`write_docs` file, read one at a time, as often as
     needed (:func:`take` opens one)."""
 
-    def __init__(self, handle: TextIO) -> None:
+    def __init__(self, handle: TextIO, second: TextIO | None = None) -> None:
         self._handle = handle
+        self._second = second
         self.options = Options(**json.loads(handle.readline()))
 
     def __enter__(self) -> DocsFile:
@@ -61,6 +62,15 @@ class DocsFile:
 
     def __exit__(self, *exc: object) -> None:
         self._handle.close()
+        if self._second is not None:
+            self._second.close()
+
+    def again(self) -> DocsFile:
+        """The same documents through a second handle, opened with the first: a forked process
+        reads them there (the first handle's position is shared with it)."""
+        if self._second is None:
+            raise ValueError("this documents' file was opened once")
+        return DocsFile(self._second)
 
     def lines(self) -> Iterator[str]:
         """Each document's line (:func:`.writer.doc_line`, with its HTML in place of its text)."""
@@ -84,8 +94,11 @@ def take(path: Path) -> DocsFile:
     """The documents of the file at ``path``, opened and its name deleted at once: it is gone
     when the job ends, however it ends."""
     handle = path.open(encoding="utf-8")
-    path.unlink()
-    return DocsFile(handle)
+    try:
+        second = path.open(encoding="utf-8")
+    finally:
+        path.unlink()
+    return DocsFile(handle, second)
 
 
 def run_file(path: Path) -> IndexStats:

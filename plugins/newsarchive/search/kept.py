@@ -71,8 +71,10 @@ def write_index_cached(
     When the index must be written, each unchanged document's terms come from
     ``<cache>-terms/`` (:mod:`.term_cache`). ``docs`` is read twice: for the key, then to write.
     """
+    # a forked process writes the documents' files: give it a handle of its own (.job.DocsFile)
+    again = docs.again() if hasattr(docs, "again") else None
     if cache is None:
-        return write_index(docs, out, tag_url=tag_url)
+        return write_index(docs, out, tag_url=tag_url, again=again)
     key = index_key(docs, tag_url)
     kept = cache / key
     manifest = kept.with_suffix(".json")
@@ -82,7 +84,7 @@ def write_index_cached(
         return stats
     terms = TermCache(cache.with_name(cache.name + "-terms"), code_version())
     files: dict[str, list[Any]] = {}
-    stats = write_index(docs, out, tag_url=tag_url, counts=terms.counts, digests=files)
+    stats = write_index(docs, out, tag_url=tag_url, counts=terms.counts, digests=files, again=again)
     terms.prune()
     if cache.exists():
         shutil.rmtree(cache)

@@ -32,12 +32,14 @@ import hashlib
 import json
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .folding import Folder, browser_map, folder
+from .forked import beside
 from .lunr_index import FieldCounts, Model, field_counts
 from .shards import LAST, MORE, encode_ids, split_shards
 from .tokenizer import tokenize
@@ -195,43 +197,108 @@ def write_index(
     head_chars: int = HEAD_CHARS,
     counts: Counts = doc_counts,
     digests: dict[str, list[Any]] | None = None,
+    again: Iterable[SearchDoc] | None = None,
 ) -> IndexStats:
     """Write the search index of ``docs`` (ids = positions) into the directory ``out``.
 
-    ``docs`` is read once, one document at a time: its text is written and dropped, only its
-    terms stay (in the model) until the term shards are written last.
+    The documents are read twice, one at a time, by two processes (where ``fork`` exists): a
+    child writes their files (:func:`write_doc_files`) while this process adds their terms to
+    the model (only the terms stay, until the term shards are written last). ``again`` reads the
+    same documents for the child (default: ``docs`` itself, which must then be a collection).
     ``tag_url`` is the site's ``TAG_URL`` (``{slug}`` is replaced by a tag's slug); ``counts``
     gives a document's counted terms (:func:`doc_counts`, or a cache of it); ``digests``, when
     given, receives each file's name (relative to ``out``) → [size, SHA-256].
     """
     start = time.perf_counter()
-    table = folder()
-    model = Model(FIELDS)
     (out / "s").mkdir(parents=True, exist_ok=True)
     (out / "d").mkdir(parents=True, exist_ok=True)
-    written = 0
-    files = 0
+    documents = again if again is not None else docs
+    with beside(partial(write_doc_files, documents, out, doc_chunk, head_chars)) as doc_files:
+        n_docs, terms, shards, written = _write_model(
+            docs, out, shard_bytes, tag_url, doc_chunk, counts
+        )
+        written.update(doc_files.result())
+    if digests is not None:
+        digests.update(written)
+    return IndexStats(
+        docs=n_docs,
+        terms=terms,
+        shards=shards,
+        files=len(written),
+        bytes=sum(size for size, _ in written.values()),
+        seconds=time.perf_counter() - start,
+    )
 
-    def write(name: str, data_json: str) -> None:
-        nonlocal written, files
+
+class _Writer:
+    """Writes ``<name>.js`` files under ``out``, keeping each one's [size, SHA-256]."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.written: dict[str, list[Any]] = {}
+
+    def __call__(self, name: str, data_json: str) -> None:
         data = _script(name, data_json).encode("utf-8")
-        (out / f"{name}.js").write_bytes(data)
-        written += len(data)
-        files += 1
-        if digests is not None:
-            digests[f"{name}.js"] = [len(data), hashlib.sha256(data).hexdigest()]
+        path = self.out / f"{name}.js"
+        path.write_bytes(data)
+        self.written[path.relative_to(self.out).as_posix()] = [
+            len(data),
+            hashlib.sha256(data).hexdigest(),
+        ]
 
+
+def _publishers(docs: Iterable[SearchDoc]) -> Iterator[tuple[int, SearchDoc, int]]:
+    """Each document with its id and its publisher's number (in order of first appearance)."""
+    numbers: dict[str, int] = {}
+    for i, d in enumerate(docs):
+        yield i, d, numbers.setdefault(d.publisher_key or d.publisher, len(numbers))
+
+
+def write_doc_files(
+    docs: Iterable[SearchDoc], out: Path, doc_chunk: int, head_chars: int
+) -> dict[str, list[Any]]:
+    """Write the documents' files (``d/``, ``t/``); each one's name → [size, SHA-256]."""
+    write = _Writer(out)
+    chunk: list[list] = []
+    last = -1
+    for i, d, p in _publishers(docs):
+        head, tail = pack_text(*split_text(d.text, head_chars))
+        chunk.append([d.title, d.url, d.date, p, _tag_pairs(d), head, *([1] if tail else [])])
+        if tail:
+            (out / "t").mkdir(exist_ok=True)
+            write(f"t/{i}", _dumps(tail))
+        if len(chunk) == doc_chunk:
+            write(f"d/{i // doc_chunk}", _dumps(chunk))
+            chunk = []
+        last = i
+    if chunk:
+        write(f"d/{last // doc_chunk}", _dumps(chunk))
+    return write.written
+
+
+def _write_model(
+    docs: Iterable[SearchDoc],
+    out: Path,
+    shard_bytes: int,
+    tag_url: str,
+    doc_chunk: int,
+    counts: Counts,
+) -> tuple[int, int, int, dict[str, list[Any]]]:
+    """Add the documents' terms to the model; write the term shards, ``meta`` and ``tags``.
+    Gives the number of documents, terms and shards, and the files written."""
+    table = folder()
+    model = Model(FIELDS)
+    write = _Writer(out)
     publishers: dict[str, int] = {}
     names: dict[str, tuple[str, str]] = {}
     doc_publishers: list[int] = []
     tags: dict[str, list[int]] = {}
     years: dict[str, list[list[int]]] = {}
     gone: list[int] = []
-    chunk: list[list] = []
-    for i, d in enumerate(docs):
+    for i, d, p in _publishers(docs):
         model.add(counts(d, table))
         key = d.publisher_key or d.publisher
-        p = publishers.setdefault(key, len(publishers))
+        publishers[key] = p
         names[key] = (d.publisher, d.publisher_url)
         doc_publishers.append(p)
         year = d.date[:4]
@@ -244,16 +311,6 @@ def write_index(
             tags.setdefault(t, []).append(i)
         if d.gone:
             gone.append(i)
-        head, tail = pack_text(*split_text(d.text, head_chars))
-        chunk.append([d.title, d.url, d.date, p, _tag_pairs(d), head, *([1] if tail else [])])
-        if tail:
-            (out / "t").mkdir(exist_ok=True)
-            write(f"t/{i}", _dumps(tail))
-        if len(chunk) == doc_chunk:
-            write(f"d/{i // doc_chunk}", _dumps(chunk))
-            chunk = []
-    if chunk:
-        write(f"d/{(model.n_docs - 1) // doc_chunk}", _dumps(chunk))
     pub_width = publisher_code_width(len(publishers))
 
     model.finish()
@@ -284,11 +341,4 @@ def write_index(
     write("meta", _dumps(meta))
     if tags:
         write("tags", _dumps([[t, encode_ids(ids)] for t, ids in sorted(tags.items())]))
-    return IndexStats(
-        docs=model.n_docs,
-        terms=len(model.ordinals),
-        shards=len(firsts),
-        files=files,
-        bytes=written,
-        seconds=time.perf_counter() - start,
-    )
+    return model.n_docs, len(model.ordinals), len(firsts), write.written
