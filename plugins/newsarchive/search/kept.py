@@ -15,10 +15,12 @@ import shutil
 import sys
 import unicodedata
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .. import cachefile
+from .forked import beside
 from .term_cache import TermCache
 from .writer import TAG_URL, IndexStats, SearchDoc, doc_line, write_index
 
@@ -69,7 +71,9 @@ def write_index_cached(
     into ``out``; a rebuild with no changes writes no index at all. ``cache/<key>.json``, written
     last, lists every file's size and SHA-256: a kept index is used only when it is whole.
     When the index must be written, each unchanged document's terms come from
-    ``<cache>-terms/`` (:mod:`.term_cache`). ``docs`` is read twice: for the key, then to write.
+    ``<cache>-terms/`` (:mod:`.term_cache`), and a forked child deletes the last index
+    meanwhile. ``docs`` is read for the key, then to write (by two processes: see
+    :func:`.writer.write_index`).
     """
     # a forked process writes the documents' files: give it a handle of its own (.job.DocsFile)
     again = docs.again() if hasattr(docs, "again") else None
@@ -84,15 +88,22 @@ def write_index_cached(
         return stats
     terms = TermCache(cache.with_name(cache.name + "-terms"), code_version())
     files: dict[str, list[Any]] = {}
-    stats = write_index(docs, out, tag_url=tag_url, counts=terms.counts, digests=files, again=again)
+    with beside(partial(_remove, cache)) as removal:  # the last index goes meanwhile
+        stats = write_index(
+            docs, out, tag_url=tag_url, counts=terms.counts, digests=files, again=again
+        )
+        removal.result()
     terms.prune()
-    if cache.exists():
-        shutil.rmtree(cache)
     cache.mkdir(parents=True)
     shutil.copytree(out, kept, copy_function=_link_or_copy)
     listing = {"stats": dataclasses.asdict(stats), "files": files}
     cachefile.write(manifest, json.dumps(listing, sort_keys=True).encode("utf-8"))
     return stats
+
+
+def _remove(folder: Path) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
 
 
 def _file_digests(folder: Path) -> dict[str, list[Any]]:
