@@ -109,3 +109,24 @@ def test_term_entries_read_back_what_was_written():
         (0, [], []),
         (70, ["x"], [70]),
     ]
+
+
+def test_the_jobs_documents_file_writes_the_same_index_as_a_list(tmp_path):
+    """The build's way: documents read from the job's file (two handles, two processes), with the
+    cache (the last index deleted beside), long texts (``t/`` files); then again, reused."""
+    import newsarchive.search.job as job
+
+    long = "\n".join(f"第{n}段。俄罗斯总统普京到访朝鲜，与金正恩会晤。" * 8 for n in range(40))
+    docs = [*DOCS, SearchDoc(title="长文", text=long, url="articles/c.html", date="2024-07-01")]
+    options = job.Options(str(tmp_path / "unused"), "lunr.js", None, "tags/{slug}.html")
+    fresh = tmp_path / "fresh"
+    write_index(docs, fresh)
+    assert (fresh / "t").is_dir()
+    cache = tmp_path / "cache"
+    kept.write_index_cached(DOCS, tmp_path / "before", cache)  # a last index to delete
+    for n in (1, 2):
+        job.write_docs(tmp_path / "docs.jsonl", options, docs)
+        with job.take(tmp_path / "docs.jsonl") as written:
+            kept.write_index_cached(written, tmp_path / f"run{n}", cache)
+        assert same_tree(fresh, tmp_path / f"run{n}")
+    assert len([p for p in cache.iterdir() if p.is_dir()]) == 1

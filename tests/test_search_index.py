@@ -11,6 +11,7 @@ import math
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -325,6 +326,7 @@ def test_the_index_is_the_same_written_by_one_process_or_two(corpus, tmp_path, m
     assert not mismatch and not errors
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="work beside needs fork")
 def test_work_beside_gives_its_result_and_its_error():
     import os
     import time
@@ -333,9 +335,46 @@ def test_work_beside_gives_its_result_and_its_error():
 
     with beside(os.getpid) as child:
         assert child.result() != os.getpid()  # it ran in another process
-    with beside(lambda: 1 / 0) as child, pytest.raises(RuntimeError, match="ZeroDivisionError"):
+    with (
+        beside(lambda: 1 / 0) as child,
+        pytest.raises(RuntimeError, match="ZeroDivisionError") as e,
+    ):
         child.result()
+    assert "in the forked process" in e.value.__notes__[0]  # with the child's traceback
     started = time.monotonic()
     with pytest.raises(KeyError), beside(lambda: time.sleep(60)) as child:
         raise KeyError("this process failed first")
     assert time.monotonic() - started < 30  # the child was ended, not waited for
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's"
+)
+def test_work_beside_ends_when_its_parent_is_killed(tmp_path):
+    """A job killed outright (SIGKILL, out of memory) must not leave its child writing on."""
+    import os
+    import signal
+    import time
+
+    script = (
+        "import time; from newsarchive.search.forked import beside\n"
+        "with beside(lambda: time.sleep(60)) as child:\n"
+        "    print(child._pid, flush=True); time.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, env=env)
+    child = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+
+    def alive() -> bool:
+        try:
+            state = Path(f"/proc/{child}/status").read_text()
+        except FileNotFoundError:
+            return False
+        return "\nState:\tZ" not in state
+
+    deadline = time.monotonic() + 20
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive()

@@ -602,3 +602,19 @@ def test_period_archives_pick_the_same_articles_as_pelican_by_identity():
                 k: v for k, v in theirs.items() if k != "articles"
             }
     assert sum(len(p["articles"]) for p in ours["month"]) == len(articles)
+
+
+def test_each_article_generator_picks_its_periods_with_ours():
+    from functools import partial
+
+    from newsarchive import site
+    from pelican import signals
+    from pelican.generators import ArticlesGenerator
+
+    site.register()
+    generator = object.__new__(ArticlesGenerator)
+    receivers = list(signals.article_generator_pretaxonomy.receivers_for(generator))
+    assert site.index_periods in receivers
+    site.index_periods(generator)
+    picked = generator._build_period_archives
+    assert isinstance(picked, partial) and picked.func is site.period_archives

@@ -180,7 +180,10 @@ class CachingWriter(Writer):
             return None
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with self._open_w(path, "utf-8", override=kwargs.get("override_output", False)) as handle:
-            handle.buffer.write(page)  # the page's UTF-8 as stored: not decoded to encode again
+            if os.linesep == "\n":  # the page's UTF-8 as stored: not decoded to encode again
+                handle.buffer.write(page)
+            else:  # line ends as the text handle writes them (Windows)
+                handle.write(page.decode("utf-8"))
         cache.copied += 1
         signals.content_written.send(path, context={**context, **kwargs, "output_file": name})
         return None

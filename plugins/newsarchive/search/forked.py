@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
 import signal
+import sys
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1  # Linux prctl(2): the signal a process gets when its parent dies
+
+
+def _end_with_parent(parent: int) -> None:
+    """On Linux, have the kernel kill this child if its parent dies first (killed, say)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the parent died before the request was made
+            os._exit(1)
 
 
 class Beside(Generic[T]):
@@ -23,15 +38,17 @@ class Beside(Generic[T]):
             self._start()
 
     def _start(self) -> None:
+        parent = os.getpid()
         read, write = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: do the work, send its result or its error, and leave
-            os.close(read)
+        if pid == 0:  # the child: nothing it does may return into the parent's code
             try:
-                answer = ("ok", self._work())  # type: ignore[misc]
-            except BaseException as exc:
-                answer = ("error", f"{type(exc).__name__}: {exc}")
-            try:
+                os.close(read)
+                _end_with_parent(parent)
+                try:
+                    answer = ("ok", self._work())  # type: ignore[misc]
+                except BaseException as exc:
+                    answer = ("error", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
                 with os.fdopen(write, "wb") as pipe:
                     pickle.dump(answer, pipe)
             finally:
@@ -40,20 +57,24 @@ class Beside(Generic[T]):
         self._pid, self._pipe, self._work = pid, read, None
 
     def result(self) -> T:
-        """The work's result (done here if it could not be forked); its error is raised."""
+        """The work's result (done here if it could not be forked). An error in the child is
+        raised here as a RuntimeError naming it, with the child's traceback as a note."""
         if self._work is not None:
             work, self._work = self._work, None
             return work()
-        with os.fdopen(self._pipe, "rb") as pipe:
-            data = pipe.read()
-        self._pipe = -1
+        pipe, self._pipe = self._pipe, -1
+        with os.fdopen(pipe, "rb") as handle:
+            data = handle.read()
         os.waitpid(self._pid, 0)
         self._pid = 0
         if not data:
             raise RuntimeError("the forked process ended without an answer")
         status, value = pickle.loads(data)
         if status != "ok":
-            raise RuntimeError(value)
+            message, where = value
+            error = RuntimeError(message)
+            error.add_note(f"in the forked process:\n{where}")
+            raise error
         return value
 
     def stop(self) -> None:

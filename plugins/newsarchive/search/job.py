@@ -16,13 +16,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import signal
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from .kept import write_index_cached
 from .text import html_to_text
@@ -128,9 +129,15 @@ def answer(send: Connection, work: Callable[[], IndexStats], start: float) -> No
         send.send(("error", (f"{type(exc).__name__}: {exc}", traceback.format_exc()), 0.0))
 
 
+def _stopped(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(f"stopped by signal {signum}")
+
+
 def main(argv: list[str]) -> None:
     """``python -m newsarchive.search.job DOCS_FILE PIPE_FD START``: run the job on the
-    documents' file (deleting it), answer on the pipe."""
+    documents' file (deleting it), answer on the pipe. Stopped (SIGTERM: a build that failed
+    first), it ends its own forked children on the way out."""
+    signal.signal(signal.SIGTERM, _stopped)
     path, fd, start = Path(argv[0]), int(argv[1]), float(argv[2])
     answer(Connection(fd), lambda: run_file(path), start)
 

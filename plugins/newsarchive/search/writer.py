@@ -32,7 +32,7 @@ import hashlib
 import json
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -204,7 +204,8 @@ def write_index(
     The documents are read twice, one at a time, by two processes (where ``fork`` exists): a
     child writes their files (:func:`write_doc_files`) while this process adds their terms to
     the model (only the terms stay, until the term shards are written last). ``again`` reads the
-    same documents for the child (default: ``docs`` itself, which must then be a collection).
+    same documents for the child (default: ``docs`` itself; one that is not a collection is
+    read into a list first).
     ``tag_url`` is the site's ``TAG_URL`` (``{slug}`` is replaced by a tag's slug); ``counts``
     gives a document's counted terms (:func:`doc_counts`, or a cache of it); ``digests``, when
     given, receives each file's name (relative to ``out``) → [size, SHA-256].
@@ -212,6 +213,8 @@ def write_index(
     start = time.perf_counter()
     (out / "s").mkdir(parents=True, exist_ok=True)
     (out / "d").mkdir(parents=True, exist_ok=True)
+    if again is None and not isinstance(docs, Collection):
+        docs = list(docs)  # read twice: a generator would be empty the second time
     documents = again if again is not None else docs
     with beside(partial(write_doc_files, documents, out, doc_chunk, head_chars)) as doc_files:
         n_docs, terms, shards, written = _write_model(
