@@ -70,11 +70,6 @@ def _merge(cps: list[int]) -> list[tuple[int, int]]:
     return ranges
 
 
-def is_cjk(cp: int) -> bool:
-    """True for a code point tokenised as CJK."""
-    return any(a <= cp <= b for a, b in CJK_RANGES)
-
-
 _JAMO = ((0x1100, 0x11FF), (0x3131, 0x318E), (0xA960, 0xA97F), (0xD7B0, 0xD7FF))
 
 

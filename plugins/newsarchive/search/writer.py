@@ -292,17 +292,14 @@ def _write_model(
     table = folder()
     model = Model(FIELDS)
     write = _Writer(out)
-    publishers: dict[str, int] = {}
-    names: dict[str, tuple[str, str]] = {}
+    names: dict[str, tuple[str, str]] = {}  # by publisher key, in order of their numbers
     doc_publishers: list[int] = []
     tags: dict[str, list[int]] = {}
     years: dict[str, list[list[int]]] = {}
     gone: list[int] = []
     for i, d, p in _publishers(docs):
         model.add(counts(d, table))
-        key = d.publisher_key or d.publisher
-        publishers[key] = p
-        names[key] = (d.publisher, d.publisher_url)
+        names[d.publisher_key or d.publisher] = (d.publisher, d.publisher_url)
         doc_publishers.append(p)
         year = d.date[:4]
         ranges = years.setdefault(year, [])
@@ -314,7 +311,7 @@ def _write_model(
             tags.setdefault(t, []).append(i)
         if d.gone:
             gone.append(i)
-    pub_width = publisher_code_width(len(publishers))
+    pub_width = publisher_code_width(len(names))
 
     model.finish()
     firsts: list[str] = []
@@ -331,7 +328,7 @@ def _write_model(
         "fields": [[name, boost] for name, boost in FIELDS],
         "shards": firsts,
         "docChunk": doc_chunk,
-        "publishers": [[key, *names[key]] for key in publishers],
+        "publishers": [[key, *shown] for key, shown in names.items()],
         "tagUrl": tag_url,
         "pub": "".join(publisher_code(p, pub_width) for p in doc_publishers),
         "pubWidth": pub_width,
