@@ -153,11 +153,12 @@ def test_damaged_caches_are_redone_and_the_output_is_the_same(tmp_path, clean, k
     warm = warm_copy(cache, tmp_path / "cache")
     entries = sorted((warm / "newsarchive").glob("*/*.json"))[:2]
     (index,) = (p for p in (warm / "newsarchive-search").iterdir() if p.is_dir())
-    terms = sorted((warm / "newsarchive-search-terms").glob("*/*"))[:1]  # read: meta.js is damaged
+    model = index.with_name(f"{index.name}.model")  # read when the index is written again
+    terms = sorted((warm / "newsarchive-search-terms").glob("*/*"))[:1]  # read: so is the model
     tags = sorted((warm / "newsarchive-tags").glob("*.marshal"))
     assert {p.name.split("-")[0] for p in tags} == {"analyses", "dictionary", "slugs", "tags"}
     pages = sorted((warm / "newsarchive-pages").glob("*/*"))[:1]
-    damaged = [*entries, index / "meta.js", *terms, *pages, *tags]
+    damaged = [*entries, index / "meta.js", model, *terms, *pages, *tags]
     for path in damaged:
         damage(path, kind)
 

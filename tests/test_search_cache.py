@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import filecmp
+from dataclasses import replace
 from pathlib import Path
 
 import newsarchive.search.kept as kept
-from newsarchive.search.writer import SearchDoc, write_index
+import pytest
+from newsarchive.search.writer import Listed, SearchDoc, write_index
 
 DOCS = [
     SearchDoc(
@@ -86,8 +88,10 @@ def test_damaged_or_stale_term_entries_are_redone_or_removed(tmp_path, capsys):
 
     cache = tmp_path / "cache"
     kept.write_index_cached(DOCS, tmp_path / "one", cache)
-    terms = TermCache(tmp_path / "cache-terms", kept.code_version())
-    used, gone = terms._path(DOCS[1]), terms._path(DOCS[0])
+    terms = TermCache(
+        tmp_path / "cache-terms", kept.code_version(), kept.line_digests(Listed(DOCS))
+    )
+    used, gone = terms.entries.path(terms._key(1)), terms.entries.path(terms._key(0))
     assert sorted((tmp_path / "cache-terms").glob("*/*")) == sorted([used, gone])
     used.write_bytes(used.read_bytes()[:-5])  # truncated
     kept.write_index_cached(DOCS[1:], tmp_path / "two", cache)  # and the first doc is gone
@@ -130,3 +134,116 @@ def test_the_jobs_documents_file_writes_the_same_index_as_a_list(tmp_path):
             kept.write_index_cached(written, tmp_path / f"run{n}", cache)
         assert same_tree(fresh, tmp_path / f"run{n}")
     assert len([p for p in cache.iterdir() if p.is_dir()]) == 1
+
+
+def _many(n: int) -> list[SearchDoc]:
+    """``n`` documents, a few long enough to have a ``t/`` file, from three publishers."""
+    words = ["普京", "金正恩", "秘鲁", "马丘比丘", "游客", "朝鲜", "会晤", "Katayama", "日本"]
+    docs = []
+    for i in range(n):
+        text = "".join(words[(i + k) % len(words)] + "。" for k in range(i + 3))
+        if i % 4 == 3:
+            text = "\n".join([text] * 200)
+        publisher = ["rfi", "bbc", "voa"][i % 3]
+        docs.append(
+            SearchDoc(
+                title=f"第{i}篇 {words[i % len(words)]}",
+                text=text,
+                url=f"articles/{i}.html",
+                date=f"2024-01-{i + 1:02d}",
+                publisher=publisher.upper(),
+                publisher_key=publisher,
+                tags=[words[i % 5]],
+            )
+        )
+    return docs
+
+
+def _added(monkeypatch) -> list[int]:
+    """The ids of the documents whose terms are added to a model from now on."""
+    import newsarchive.search.lunr_index as lunr_index
+
+    ids: list[int] = []
+    real = lunr_index.Model.add
+    monkeypatch.setattr(
+        lunr_index.Model, "add", lambda self, fields: ids.append(self.n_docs) or real(self, fields)
+    )
+    return ids
+
+
+def test_an_added_newest_document_resumes_the_last_index(tmp_path, monkeypatch):
+    docs, cache = _many(12), tmp_path / "cache"
+    kept.write_index_cached(docs[:-1], tmp_path / "one", cache)
+    added = _added(monkeypatch)
+    kept.write_index_cached(docs, tmp_path / "two", cache)
+    assert added == [11]  # the others' terms are the last index's model
+    for name in ("d/0.js", "t/3.js", "d/10.js"):  # their files are the last index's, linked
+        assert (tmp_path / "one" / name).samefile(tmp_path / "two" / name)
+    fresh = tmp_path / "fresh"
+    write_index(docs, fresh)
+    assert same_tree(fresh, tmp_path / "two")
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        [(key := kept.index_key(docs)), f"{key}.json", f"{key}.model"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "redone"),
+    [
+        (lambda docs: [*docs[:5], replace(docs[5], title="改了"), *docs[6:]], [5, 6, 7, 8, 9]),
+        (lambda docs: docs[:-2], []),  # the last two are gone: the model of the first eight
+        (lambda docs: docs[1:], list(range(9))),  # nothing in common
+    ],
+)
+def test_a_changed_list_resumes_from_its_first_change(tmp_path, monkeypatch, change, redone):
+    docs, cache = _many(10), tmp_path / "cache"
+    kept.write_index_cached(docs, tmp_path / "one", cache)
+    added = _added(monkeypatch)
+    changed = change(docs)
+    kept.write_index_cached(changed, tmp_path / "two", cache)
+    assert added == redone
+    fresh = tmp_path / "fresh"
+    write_index(changed, fresh)
+    assert same_tree(fresh, tmp_path / "two")
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda p: p.write_bytes(b""), "empty"),
+        (lambda p: p.write_bytes(p.read_bytes()[:-9]), "truncated: "),
+        (lambda p: p.write_bytes(p.read_bytes()[:-9] + b"123456789"), "altered"),
+        (lambda p: p.write_bytes(b"not a model\n" * 9), "not a newsarchive cache file"),
+    ],
+)
+def test_a_damaged_kept_model_is_a_miss(tmp_path, monkeypatch, capsys, damage, reason):
+    docs, cache = _many(8), tmp_path / "cache"
+    kept.write_index_cached(docs[:-1], tmp_path / "one", cache)
+    (model,) = cache.glob("*.model")
+    damage(model)
+    added = _added(monkeypatch)
+    kept.write_index_cached(docs, tmp_path / "two", cache)
+    err = capsys.readouterr().err
+    assert f"damaged cache entry {model} ({reason}" in err and err.count("\n") == 1
+    assert "adding every document's terms again" in err
+    assert added == list(range(8))
+    fresh = tmp_path / "fresh"
+    write_index(docs, fresh)
+    assert same_tree(fresh, tmp_path / "two")
+
+
+def test_a_damaged_file_of_the_last_index_is_written_again(tmp_path, capfd):
+    """(The forked process that writes the documents' files says so: ``capfd``.)"""
+    docs, cache = _many(8), tmp_path / "cache"
+    kept.write_index_cached(docs[:-1], tmp_path / "one", cache)
+    (last,) = (p for p in cache.iterdir() if p.is_dir())
+    size = (last / "t" / "3.js").stat().st_size
+    (last / "t" / "3.js").unlink()  # not the file in one/ it is hard-linked to
+    (last / "t" / "3.js").write_bytes(b"x" * size)
+    kept.write_index_cached(docs, tmp_path / "two", cache)
+    err = capfd.readouterr().err
+    assert f"damaged cache entry {last / 't' / '3.js'} (altered" in err and err.count("\n") == 1
+    assert not (tmp_path / "one" / "d" / "3.js").samefile(tmp_path / "two" / "d" / "3.js")
+    fresh = tmp_path / "fresh"
+    write_index(docs, fresh)
+    assert same_tree(fresh, tmp_path / "two")

@@ -378,3 +378,36 @@ def test_work_beside_ends_when_its_parent_is_killed(tmp_path):
     while alive() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive()
+
+
+def test_a_kept_model_gives_back_the_model_of_its_first_documents(tmp_path):
+    from newsarchive import cachefile
+    from newsarchive.search.lunr_index import COUNT_MAX, Model, field_counts
+
+    fields = [("title", 5.0), ("body", 1.0)]
+    docs = [
+        [["普京", "金正恩"], ["俄罗斯", "普京", "朝鲜", "普京"]],
+        [["秘鲁"], ["马丘比丘", "日本", "游客"]],
+        [[], ["很"] * (COUNT_MAX + 5) + ["普京"]],  # a count kept aside, exactly
+        [["金正恩", "秘鲁"], ["新词", "朝鲜"]],
+    ]
+
+    def added(n: int) -> Model:
+        model = Model(fields)
+        for doc in docs[:n]:
+            model.add([field_counts(tokens) for tokens in doc])
+        return model
+
+    path = tmp_path / "model"
+    cachefile.write_parts(path, added(len(docs)).state())
+    for n in range(1, len(docs) + 1):
+        restored = cachefile.load_parts(path, lambda read, n=n: Model.restored(read, n), "redo")
+        direct = added(n)
+        assert list(restored.ordinals.items()) == list(direct.ordinals.items())
+        assert restored.seen == direct.seen and restored.lengths == direct.lengths
+        assert restored._postings == direct._postings and restored._large == direct._large
+        restored.add([field_counts(["新词", "后来"]), field_counts(["后来"])])  # goes on alike
+        direct.add([field_counts(["新词", "后来"]), field_counts(["后来"])])
+        restored.finish()
+        direct.finish()
+        assert to_lunr_json(restored) == to_lunr_json(direct)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from . import atomic
 
@@ -65,6 +65,20 @@ def unseal(data: bytes) -> bytes:
     return payload
 
 
+def damage(data: bytes | None, size: int, digest: str) -> str | None:
+    """How a file kept as it is (not sealed) differs from its listed ``size`` and SHA-256
+    ``digest`` (``data`` None: it is missing); None when it is whole."""
+    if data is None:
+        return "missing"
+    if not data and size:
+        return "empty"
+    if len(data) < size:
+        return f"truncated: {len(data)} of {size} bytes"
+    if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+        return "altered: its checksum does not match"
+    return None
+
+
 def write(path: str | Path, payload: bytes) -> None:
     """Store ``payload`` sealed at ``path``, atomically (temporary file, then one rename)."""
     path = Path(path)
@@ -72,6 +86,95 @@ def write(path: str | Path, payload: bytes) -> None:
     with atomic.replacing(path, durable=False) as handle:  # no fsync: thousands per build
         handle.write(header(payload))
         handle.write(payload)
+
+
+def write_parts(path: str | Path, parts: Sequence[bytes | memoryview]) -> None:
+    """:func:`write` of the payload ``b"".join(parts)``, without joining them (large arrays)."""
+    digest, length = hashlib.sha256(), 0
+    for part in parts:
+        digest.update(part)
+        length += memoryview(part).nbytes
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic.replacing(path, durable=False) as handle:
+        handle.write(b"%s %d %s\n" % (_MAGIC, length, digest.hexdigest().encode("ascii")))
+        for part in parts:
+            handle.write(part)
+
+
+class Reader:
+    """A sealed file's payload read in parts (:func:`write_parts`), hashed as it is read;
+    :meth:`check` proves it whole. Raises :class:`DamagedEntry` as :func:`unseal` does."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        line = handle.readline(200)
+        parts = line.rstrip(b"\n").split(b" ") if line.endswith(b"\n") else []
+        if not line:
+            raise DamagedEntry("empty")
+        if len(parts) != 3 or parts[0] != _MAGIC or not parts[1].isdigit() or len(parts[2]) != 64:
+            raise DamagedEntry("not a newsarchive cache file")
+        self._handle = handle
+        self._length = int(parts[1])
+        self._expected = parts[2].decode("ascii")
+        self._digest = hashlib.sha256()
+        self._read = 0
+
+    def _took(self, data: memoryview | bytes, wanted: int) -> None:
+        got = len(data)
+        self._read += got
+        if got < wanted:
+            raise DamagedEntry(f"truncated: {self._read} of {self._length} bytes")
+        if self._read > self._length:
+            raise DamagedEntry("altered: its checksum does not match")
+        self._digest.update(data)
+
+    def read(self, size: int) -> bytes:
+        """The next ``size`` bytes of the payload."""
+        data = self._handle.read(size)
+        self._took(data, size)
+        return data
+
+    def readinto(self, buffer: memoryview) -> None:
+        """Fill ``buffer`` (an array, say) with the next bytes of the payload."""
+        view = memoryview(buffer).cast("B")
+        got = self._handle.readinto(view)
+        self._took(view[:got], len(view))
+
+    def check(self) -> None:
+        """Raise :class:`DamagedEntry` unless the payload was read whole and is unaltered."""
+        if self._read < self._length:
+            rest = len(self._handle.read(self._length - self._read + 1))
+            if self._read + rest < self._length:
+                raise DamagedEntry(f"truncated: {self._read + rest} of {self._length} bytes")
+            raise DamagedEntry("altered: its checksum does not match")  # not what was stored
+        if self._handle.read(1) or self._digest.hexdigest() != self._expected:
+            raise DamagedEntry("altered: its checksum does not match")
+
+
+def load_parts(path: str | Path, decode: Callable[[Reader], T | None], redo: str) -> T | None:
+    """:func:`load` of a :func:`write_parts` file: ``decode`` reads it through a :class:`Reader`,
+    whose :meth:`~Reader.check` passes before its result is used. ``decode`` may give None
+    without reading the rest (the file is whole but of no use)."""
+
+    def whole(data: BinaryIO) -> T | None:
+        reader = Reader(data)
+        value = decode(reader)
+        if value is not None:
+            reader.check()
+        return value
+
+    try:
+        with open(path, "rb") as handle:
+            return whole(handle)
+    except FileNotFoundError:
+        return None
+    except DamagedEntry as exc:
+        warn(path, str(exc), redo)
+    except OSError as exc:
+        warn(path, f"unreadable: {exc.strerror}", redo)
+    except Exception as exc:  # whole, but not what this version expects: a miss all the same
+        warn(path, f"unreadable: {type(exc).__name__}: {exc}", redo)
+    return None
 
 
 def read(path: str | Path) -> bytes | None:

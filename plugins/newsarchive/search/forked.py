@@ -52,6 +52,8 @@ class Beside(Generic[T]):
                 with os.fdopen(write, "wb") as pipe:
                     pickle.dump(answer, pipe)
             finally:
+                for stream in (sys.stdout, sys.stderr):  # what it said (os._exit does not)
+                    stream.flush()
                 os._exit(0)
         os.close(write)
         self._pid, self._pipe, self._work = pid, read, None

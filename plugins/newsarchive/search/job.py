@@ -51,7 +51,7 @@ def write_docs(path: Path, options: Options, docs: Iterable[SearchDoc]) -> None:
 
 class DocsFile:
     """The documents of an open :func:`write_docs` file, read one at a time, as often as
-    needed (:func:`take` opens one)."""
+    needed (:func:`take` opens one): :class:`.writer.Documents` whose text is HTML."""
 
     def __init__(self, handle: TextIO, second: TextIO | None = None) -> None:
         self._handle = handle
@@ -85,10 +85,10 @@ class DocsFile:
         for line in self.lines():
             yield SearchDoc(**json.loads(line))
 
-    def __iter__(self) -> Iterator[SearchDoc]:
-        for doc in self.facts():
-            doc.text = html_to_text(doc.text)
-            yield doc
+    @staticmethod
+    def plain(text: str) -> str:
+        """The text of a document's HTML."""
+        return html_to_text(text)
 
 
 def take(path: Path) -> DocsFile:

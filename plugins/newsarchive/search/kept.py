@@ -21,8 +21,9 @@ from typing import Any
 
 from .. import cachefile
 from .forked import beside
+from .lunr_index import Model
 from .term_cache import TermCache
-from .writer import TAG_URL, IndexStats, SearchDoc, doc_line, write_index
+from .writer import TAG_URL, Documents, IndexStats, Resume, SearchDoc, documents, write_index
 
 
 def _versions() -> str:
@@ -50,69 +51,134 @@ def code_version() -> str:
     return _VERSIONS
 
 
-def index_key(docs: Iterable[SearchDoc], tag_url: str = TAG_URL) -> str:
-    """A key for the index of ``docs``: the same documents, settings and code give the same
-    index. Documents with ``lines()`` (:class:`.job.DocsFile`) are hashed as read, each with the
-    HTML its text is made from (by this code), which stands for the text, unmade; others as
-    :func:`.writer.doc_line` writes them."""
+def line_digests(docs: Documents) -> list[bytes]:
+    """Each document's digest: its line as given (the job's has the HTML its text is made from,
+    by this code, which stands for the text), hashed."""
+    return [hashlib.sha256(line.encode("utf-8")).digest()[:16] for line in docs.lines()]
+
+
+def _key(digests: list[bytes], tag_url: str) -> str:
     digest = hashlib.sha256((code_version() + tag_url).encode())
-    lines = getattr(docs, "lines", None)
-    for line in lines() if lines else map(doc_line, docs):
-        digest.update(line.encode() + b"\n")
+    digest.update(b"".join(digests))
     return digest.hexdigest()[:32]
 
 
+def index_key(docs: Documents | Iterable[SearchDoc], tag_url: str = TAG_URL) -> str:
+    """A key for the index of ``docs``: the same documents, settings and code give the same
+    index (:func:`line_digests`)."""
+    return _key(line_digests(documents(docs)), tag_url)
+
+
 def write_index_cached(
-    docs: Iterable[SearchDoc], out: Path, cache: Path | None, tag_url: str = TAG_URL
+    docs: Documents | Iterable[SearchDoc], out: Path, cache: Path | None, tag_url: str = TAG_URL
 ) -> IndexStats:
-    """:func:`.writer.write_index`, reusing the index of the last build when nothing changed.
+    """:func:`.writer.write_index`, reusing what it can of the last build's index.
 
     The last index is kept under ``cache/<key>/`` (one at a time) and hard-linked (or copied)
     into ``out``; a rebuild with no changes writes no index at all. ``cache/<key>.json``, written
     last, lists every file's size and SHA-256: a kept index is used only when it is whole.
-    When the index must be written, each unchanged document's terms come from
-    ``<cache>-terms/`` (:mod:`.term_cache`), and a forked child deletes the last index
-    meanwhile. ``docs`` is read for the key, then to write (by two processes: see
-    :func:`.writer.write_index`).
+    ``cache/<key>.model`` keeps its model before it was finished, with each document's digest:
+    when the documents begin with the same ones (an article added, the newest), their terms and
+    files come from there (:class:`.writer.Resume`), the others' terms from ``<cache>-terms/``
+    (:mod:`.term_cache`). The last index is deleted by a forked child once this one is written.
     """
-    # a forked process writes the documents' files: give it a handle of its own (.job.DocsFile)
-    again = docs.again() if hasattr(docs, "again") else None
+    docs = documents(docs)
     if cache is None:
-        return write_index(docs, out, tag_url=tag_url, again=again)
-    key = index_key(docs, tag_url)
+        return write_index(docs, out, tag_url=tag_url)
+    digests = line_digests(docs)
+    key = _key(digests, tag_url)
     kept = cache / key
     manifest = kept.with_suffix(".json")
     stats = _whole_index(kept, manifest)
     if stats is not None:
         shutil.copytree(kept, out, copy_function=_link_or_copy)
         return stats
-    terms = TermCache(cache.with_name(cache.name + "-terms"), code_version())
+    resume = _resume(cache, key, digests)
+    _remove(kept)  # damaged, or left by a killed build
+    manifest.unlink(missing_ok=True)
+    terms = TermCache(cache.with_name(cache.name + "-terms"), code_version(), digests)
+    if resume is not None:
+        terms.keep(range(resume.model.n_docs))
     files: dict[str, list[Any]] = {}
-    with beside(partial(_remove, cache)) as removal:  # the last index goes meanwhile
-        stats = write_index(
-            docs, out, tag_url=tag_url, counts=terms.counts, digests=files, again=again
-        )
-        removal.result()
-    terms.prune()
-    cache.mkdir(parents=True)
-    shutil.copytree(out, kept, copy_function=_link_or_copy)
-    listing = {"stats": dataclasses.asdict(stats), "files": files}
-    cachefile.write(manifest, json.dumps(listing, sort_keys=True).encode("utf-8"))
+    stats = write_index(
+        docs,
+        out,
+        tag_url=tag_url,
+        counts=terms,
+        digests=files,
+        resume=resume,
+        keep_model=partial(_keep_model, cache / f"{key}{MODEL}", digests),
+    )
+    with beside(partial(_clear, cache, key)) as clearing:  # the last index goes meanwhile
+        terms.prune()
+        shutil.copytree(out, kept, copy_function=_link_or_copy)
+        listing = {"stats": dataclasses.asdict(stats), "files": files}
+        cachefile.write(manifest, json.dumps(listing, sort_keys=True).encode("utf-8"))
+        clearing.result()
     return stats
 
 
-def _remove(folder: Path) -> None:
-    if folder.exists():
-        shutil.rmtree(folder)
+MODEL = ".model"
 
 
-def _file_digests(folder: Path) -> dict[str, list[Any]]:
-    """Each file under ``folder`` (relative POSIX path) → [size, SHA-256]."""
-    files = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        files[path.relative_to(folder).as_posix()] = [len(data), hashlib.sha256(data).hexdigest()]
-    return files
+def _keep_model(path: Path, digests: list[bytes], model: Model) -> None:
+    """Keep ``model`` (unfinished) at ``path``, with its documents' digests."""
+    head = json.dumps({"made": code_version(), "docs": len(digests)}).encode("utf-8")
+    cachefile.write_parts(path, [b"%010d" % len(head), head, b"".join(digests), *model.state()])
+
+
+def _read_model(digests: list[bytes], read: cachefile.Reader) -> Model | None:
+    """The kept model of the documents both lists begin with; None when there are none (or it
+    was made by other code)."""
+    head = json.loads(read.read(int(read.read(10))))
+    if head["made"] != code_version():
+        return None
+    kept = read.read(16 * head["docs"])
+    same = next(
+        (i for i, digest in enumerate(digests) if kept[16 * i : 16 * i + 16] != digest),
+        len(digests),
+    )
+    return Model.restored(read, same) if same else None
+
+
+def _resume(cache: Path, key: str, digests: list[bytes]) -> Resume | None:
+    """What the last index (the newest ``*.model`` in ``cache``) gives the index ``key``."""
+    states = sorted(cache.glob(f"*{MODEL}"), key=lambda p: p.stat().st_mtime_ns)
+    if not states:
+        return None
+    redo = "adding every document's terms again"
+    model = cachefile.load_parts(states[-1], partial(_read_model, digests), redo)
+    last = states[-1].name.removesuffix(MODEL)
+    if model is None or last == key:  # the same documents: their files were found damaged
+        return None if model is None else Resume(model)
+    listing = cachefile.load(cache / f"{last}.json", json.loads, "writing every document anew")
+    files = listing.get("files") if isinstance(listing, dict) else None
+    if not isinstance(files, dict):
+        return Resume(model)
+    return Resume(model, cache / last, files)
+
+
+def _clear(cache: Path, key: str) -> None:
+    """Delete everything in ``cache`` but the index ``key`` (its folder, list, model, and the
+    temporary files they are written through)."""
+    mine = {key, f"{key}.json", f"{key}{MODEL}"}
+    for path in cache.iterdir():
+        if path.name not in mine and not path.name.startswith(f".{key}"):
+            _remove(path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    """Each file under ``folder``, by its relative POSIX path."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
 
 
 def _whole_index(kept: Path, manifest: Path) -> IndexStats | None:
@@ -129,23 +195,16 @@ def _whole_index(kept: Path, manifest: Path) -> IndexStats | None:
     except (KeyError, TypeError) as exc:
         cachefile.warn(manifest, f"unreadable: {type(exc).__name__}: {exc}", redo)
         return None
-    found = _file_digests(kept) if kept.is_dir() else {}
+    found = _files(kept)
     for name in sorted(expected.keys() | found.keys()):
-        size, digest = expected.get(name, (None, None))
-        if name not in found:
-            reason = "missing"
-        elif size is None:
+        if name not in expected:
             reason = "not part of the index"
-        elif found[name][0] == 0 and size:
-            reason = "empty"
-        elif found[name][0] < size:
-            reason = f"truncated: {found[name][0]} of {size} bytes"
-        elif found[name] != [size, digest]:
-            reason = "altered: its checksum does not match"
         else:
-            continue
-        cachefile.warn(kept / name, reason, redo)
-        return None
+            data = found[name].read_bytes() if name in found else None
+            reason = cachefile.damage(data, *expected[name])
+        if reason is not None:
+            cachefile.warn(kept / name, reason, redo)
+            return None
     return stats
 
 

@@ -24,14 +24,19 @@ The equivalence test builds the monolithic index with lunr.js itself and checks 
 
 from __future__ import annotations
 
+import json
 import math
+import sys
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+
+from ..cachefile import Reader
 
 K1 = 1.2
 B = 0.75
@@ -77,6 +82,7 @@ class Model:
         self.n_docs = 0
         self.ordinals: dict[str, int] = {}  # term → lunr.js ordinal
         self.lengths = [array("I") for _ in fields]
+        self.seen = array("I")  # how many terms were known after each document
         self.terms: list[str] = []  # after finish: every term, in lunr.js's order
         self._postings = [array("Q") for _ in fields]  # packed; sorted by finish
         self._large: dict[tuple[int, int, int], int] = {}  # (field, term, doc) → count
@@ -110,7 +116,53 @@ class Model:
                 np.minimum(tfs, COUNT_MAX, out=tfs)
             packed = (terms << TERM_SHIFT) | np.uint64(doc << DOC_SHIFT) | tfs
             self._postings[f].frombytes(packed.tobytes())
+        self.seen.append(len(ordinals))
         self.n_docs = doc + 1
+
+    def state(self) -> list[bytes | memoryview]:
+        """The unfinished model, as the parts of a file (:meth:`restored` reads it back)."""
+        if self.terms:
+            raise RuntimeError("the model is finished: it has no state to keep")
+        terms = "\n".join(self.ordinals).encode("utf-8")  # in ordinal order; no term has a \n
+        head = {
+            "fields": self.fields,
+            "boosts": self.boosts,
+            "docs": self.n_docs,
+            "terms": len(self.ordinals),
+            "termBytes": len(terms),
+            "postings": [len(p) for p in self._postings],
+            "large": [[f, t, d, n] for (f, t, d), n in self._large.items()],
+            "byteorder": sys.byteorder,
+        }
+        data = json.dumps(head).encode("utf-8")
+        arrays = [self.seen, *self.lengths, *self._postings]
+        return [b"%010d" % len(data), data, terms, *map(memoryview, arrays)]
+
+    @classmethod
+    def restored(cls, read: Reader, docs: int) -> Model:
+        """The model of the first ``docs`` documents of a :meth:`state` read from ``read``: the
+        same ordinals, lengths and postings as adding those documents gives."""
+        head = json.loads(read.read(int(read.read(10))))
+        if head["byteorder"] != sys.byteorder:
+            raise ValueError("kept on a machine of another byte order")
+        model = cls(list(zip(head["fields"], head["boosts"], strict=True)))
+        n = head["docs"]
+        if not 0 < docs <= n:
+            raise ValueError(f"{docs} of {n} documents asked for")
+        terms = read.read(head["termBytes"]).decode("utf-8").split("\n")
+        model.seen = _read_array(read, "I", n)
+        model.lengths = [_read_array(read, "I", n) for _ in model.fields]
+        model._postings = [_read_array(read, "Q", count) for count in head["postings"]]
+        known = model.seen[docs - 1]
+        model.ordinals = dict(zip(terms[:known], range(known), strict=True))
+        del model.seen[docs:]
+        for lengths in model.lengths:
+            del lengths[docs:]
+        for postings in model._postings:
+            del postings[_first_posting(postings, docs) :]
+        model._large = {(f, t, d): c for f, t, d, c in head["large"] if d < docs}
+        model.n_docs = docs
+        return model
 
     def finish(self) -> None:
         """Put the terms in lunr.js's order (:attr:`terms`) and sort each field's postings."""
@@ -185,6 +237,20 @@ class Model:
             end = min(max(end - 1, first + 1), len(self.terms))
             yield first, end
             first = end
+
+
+def _first_posting(postings: array, doc: int) -> int:
+    """Where the postings of document ``doc`` on start: :meth:`Model.add` appends each
+    document's after the last's."""
+    return bisect_left(
+        range(len(postings)), doc, key=lambda i: (postings[i] >> DOC_SHIFT) & _DOC_MASK
+    )
+
+
+def _read_array(read: Reader, typecode: str, count: int) -> array:
+    values = array(typecode, [0]) * count
+    read.readinto(memoryview(values))
+    return values
 
 
 def field_counts(tokens: Sequence[str]) -> FieldCounts:

@@ -1,8 +1,9 @@
-"""Each document's counted search terms, kept between builds by the hash of its indexed text.
+"""Each document's counted search terms, kept between builds by the hash of its line.
 
 Adding one article changes every term's weight (the document count and average lengths are
-part of it), so the index is written anew; but the other documents' terms are the same, and
-tokenizing them was half of writing the index. Entries are sealed :mod:`..cachefile` files, one
+part of it), so the term shards are written anew. The last index's model gives the terms of the
+documents the new list begins with (:mod:`.kept`); the others' come from here, unless the
+document is new or edited: tokenizing was half of writing the index. Entries are sealed :mod:`..cachefile` files, one
 per document under ``<folder>/<2 hex>/<key>``; a damaged one is a miss (one warning line).
 """
 
@@ -10,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from .. import cachefile
-from .folding import Folder
 from .lunr_index import FieldCounts
-from .writer import SearchDoc, doc_counts, doc_fields
+from .writer import Counter, SearchDoc, doc_counts
 
 
 def encode(counts: list[FieldCounts]) -> bytes:
@@ -49,31 +51,34 @@ def decode(data: bytes) -> list[FieldCounts]:
     return out
 
 
-class TermCache:
-    """:func:`.writer.doc_counts` through a folder of cache entries (``version``: the code's)."""
+class TermCache(Counter):
+    """:class:`.writer.Counter` through a folder of cache entries: document ``i``'s entry is
+    keyed by ``digests[i]`` (its line's, :func:`.kept.line_digests`) and ``version`` (the code's),
+    so a hit needs no plain text."""
 
-    def __init__(self, folder: Path, version: str) -> None:
+    def __init__(self, folder: Path, version: str, digests: Sequence[bytes]) -> None:
+        super().__init__()
         self.entries = cachefile.Entries(folder)
         self.version = version.encode("utf-8")
+        self.digests = digests
 
-    def _key(self, doc: SearchDoc) -> str:
-        digest = hashlib.sha256(self.version)
-        for text in doc_fields(doc):
-            digest.update(b"\0" + text.encode("utf-8"))
-        return digest.hexdigest()
+    def _key(self, i: int) -> str:
+        return hashlib.sha256(self.version + self.digests[i]).hexdigest()
 
-    def _path(self, doc: SearchDoc) -> Path:
-        return self.entries.path(self._key(doc))
-
-    def counts(self, doc: SearchDoc, table: Folder) -> list[FieldCounts]:
-        """The document's counted terms, from the cache or computed (and kept)."""
-        key = self._key(doc)
+    def __call__(self, i: int, doc: SearchDoc, plain: Callable[[str], str]) -> list[FieldCounts]:
+        """Document ``i``'s counted terms, from the cache or counted (and kept)."""
+        key = self._key(i)
         cached = self.entries.load(key, decode, "tokenizing the document again")
         if cached is not None:
             return cached
-        counts = doc_counts(doc, table)
+        counts = doc_counts(replace(doc, text=plain(doc.text)), self.table())
         self.entries.write(key, encode(counts))
         return counts
+
+    def keep(self, ids: Iterable[int]) -> None:
+        """Count the entries of documents ``ids`` as used (their terms came from elsewhere)."""
+        for i in ids:
+            self.entries.path(self._key(i))
 
     def prune(self) -> int:
         """Delete the entries this build did not use (edited or removed articles); how many."""

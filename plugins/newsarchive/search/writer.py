@@ -30,14 +30,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import time
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from .. import cachefile
 from .folding import Folder, browser_map, folder
 from .forked import beside
 from .lunr_index import FieldCounts, Model, field_counts
@@ -184,49 +186,120 @@ def doc_counts(doc: SearchDoc, table: Folder) -> list[FieldCounts]:
     return [field_counts(tokenize(text, table)) for text in doc_fields(doc)]
 
 
-Counts = Callable[[SearchDoc, Folder], list[FieldCounts]]
+class Documents(Protocol):
+    """The documents an index is written from, read as often as needed (:class:`Listed`, or
+    the job's :class:`.job.DocsFile`)."""
+
+    def facts(self) -> Iterator[SearchDoc]:
+        """Each document, its text as given (:meth:`plain` makes it plain)."""
+        ...
+
+    def plain(self, text: str) -> str:
+        """The plain text of a document's text as given."""
+        ...
+
+    def lines(self) -> Iterator[str]:
+        """Each document as one line (:func:`doc_line`, its text as given)."""
+        ...
+
+    def again(self) -> Documents:
+        """The same documents, for a forked process to read beside this one."""
+        ...
+
+
+class Listed:
+    """:class:`Documents` given as :class:`SearchDoc` objects with their plain text."""
+
+    def __init__(self, docs: Iterable[SearchDoc]) -> None:
+        self.docs = list(docs)
+
+    def facts(self) -> Iterator[SearchDoc]:
+        return iter(self.docs)
+
+    def plain(self, text: str) -> str:
+        return text
+
+    def lines(self) -> Iterator[str]:
+        return map(doc_line, self.docs)
+
+    def again(self) -> Listed:
+        return self
+
+
+def documents(docs: Documents | Iterable[SearchDoc]) -> Documents:
+    """``docs`` as :class:`Documents` (a list of :class:`SearchDoc` becomes :class:`Listed`)."""
+    return docs if hasattr(docs, "facts") else Listed(docs)  # type: ignore[return-value]
+
+
+class Counter:
+    """Each document's counted terms (:func:`doc_counts`; :mod:`.term_cache` keeps them)."""
+
+    def __init__(self) -> None:
+        self._table: Folder | None = None
+
+    def table(self) -> Folder:
+        """The folding table, made when first needed."""
+        if self._table is None:
+            self._table = folder()
+        return self._table
+
+    def __call__(self, i: int, doc: SearchDoc, plain: Callable[[str], str]) -> list[FieldCounts]:
+        """The counted terms of document ``i`` (``doc``, its text made plain by ``plain``)."""
+        return doc_counts(replace(doc, text=plain(doc.text)), self.table())
+
+
+@dataclass
+class Resume:
+    """What the last index gives the next: its :class:`~.lunr_index.Model` of the documents
+    both begin with (``model.n_docs`` of them) and those documents' files, kept in ``folder``
+    (name → [size, SHA-256]: each is checked before it is linked)."""
+
+    model: Model
+    folder: Path | None = None
+    files: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def write_index(
-    docs: Iterable[SearchDoc],
+    docs: Documents | Iterable[SearchDoc],
     out: Path,
     *,
     shard_bytes: int = SHARD_BYTES,
     doc_chunk: int = DOC_CHUNK,
     tag_url: str = TAG_URL,
     head_chars: int = HEAD_CHARS,
-    counts: Counts = doc_counts,
+    counts: Counter | None = None,
     digests: dict[str, list[Any]] | None = None,
-    again: Iterable[SearchDoc] | None = None,
+    resume: Resume | None = None,
+    keep_model: Callable[[Model], None] | None = None,
 ) -> IndexStats:
     """Write the search index of ``docs`` (ids = positions) into the directory ``out``.
 
     The documents are read twice, one at a time, by two processes (where ``fork`` exists): a
     child writes their files (:func:`write_doc_files`) while this process adds their terms to
-    the model (only the terms stay, until the term shards are written last). ``again`` reads the
-    same documents for the child (default: ``docs`` itself; one that is not a collection is
-    read into a list first).
+    the model (only the terms stay, until the term shards are written last).
     ``tag_url`` is the site's ``TAG_URL`` (``{slug}`` is replaced by a tag's slug); ``counts``
-    gives a document's counted terms (:func:`doc_counts`, or a cache of it); ``digests``, when
-    given, receives each file's name (relative to ``out``) → [size, SHA-256].
+    gives a document's counted terms (:class:`Counter`, or a cache of it); ``digests``, when
+    given, receives each file's name (relative to ``out``) → [size, SHA-256]. With ``resume``,
+    the first documents' terms and files come from the last index; ``keep_model`` is given the
+    model once every document is in, before it is finished (to keep it for the next index).
     """
     start = time.perf_counter()
+    docs = documents(docs)
     (out / "s").mkdir(parents=True, exist_ok=True)
     (out / "d").mkdir(parents=True, exist_ok=True)
-    if again is None and not isinstance(docs, Collection):
-        docs = list(docs)  # read twice: a generator would be empty the second time
-    documents = again if again is not None else docs
-    with beside(partial(write_doc_files, documents, out, doc_chunk, head_chars)) as doc_files:
-        n_docs, terms, shards, written = _write_model(
-            docs, out, shard_bytes, tag_url, doc_chunk, counts
+    kept = resume if resume is not None and doc_chunk == 1 else None
+    write_docs = partial(write_doc_files, docs.again(), out, doc_chunk, head_chars, kept)
+    with beside(write_docs) as doc_files:
+        model, written = _write_model(
+            docs, out, shard_bytes, tag_url, doc_chunk, counts or Counter(), resume, keep_model
         )
         written.update(doc_files.result())
     if digests is not None:
         digests.update(written)
     return IndexStats(
-        docs=n_docs,
-        terms=terms,
-        shards=shards,
+        docs=model.n_docs,
+        terms=len(model.ordinals),
+        shards=sum(1 for name in written if name.startswith("s/")),
         files=len(written),
         bytes=sum(size for size, _ in written.values()),
         seconds=time.perf_counter() - start,
@@ -244,10 +317,27 @@ class _Writer:
         data = _script(name, data_json).encode("utf-8")
         path = self.out / f"{name}.js"
         path.write_bytes(data)
-        self.written[path.relative_to(self.out).as_posix()] = [
-            len(data),
-            hashlib.sha256(data).hexdigest(),
-        ]
+        self.written[f"{name}.js"] = [len(data), hashlib.sha256(data).hexdigest()]
+
+    def link(self, name: str, folder: Path, expected: list[Any]) -> bool:
+        """Put ``folder``'s ``<name>.js`` here (a hard link, or a copy) if it is the file
+        ``expected`` ([size, SHA-256]); else say how it is damaged, and give False."""
+        source = folder / f"{name}.js"
+        try:
+            data = source.read_bytes()
+        except FileNotFoundError:
+            data = None
+        damage = cachefile.damage(data, *expected)
+        if damage is not None:
+            cachefile.warn(source, damage, "writing that document's search files again")
+            return False
+        target = self.out / f"{name}.js"
+        try:
+            os.link(source, target)
+        except OSError:
+            target.write_bytes(data)  # type: ignore[arg-type]
+        self.written[f"{name}.js"] = list(expected)
+        return True
 
 
 def _publishers(docs: Iterable[SearchDoc]) -> Iterator[tuple[int, SearchDoc, int]]:
@@ -258,47 +348,70 @@ def _publishers(docs: Iterable[SearchDoc]) -> Iterator[tuple[int, SearchDoc, int
 
 
 def write_doc_files(
-    docs: Iterable[SearchDoc], out: Path, doc_chunk: int, head_chars: int
+    docs: Documents, out: Path, doc_chunk: int, head_chars: int, resume: Resume | None = None
 ) -> dict[str, list[Any]]:
-    """Write the documents' files (``d/``, ``t/``); each one's name → [size, SHA-256]."""
+    """Write the documents' files (``d/``, ``t/``); each one's name → [size, SHA-256]. With
+    ``resume`` (one document a file), the first documents' files are the last index's."""
     write = _Writer(out)
+    (out / "t").mkdir(exist_ok=True)
+    reused = resume.model.n_docs if resume is not None and resume.folder is not None else 0
     chunk: list[list] = []
     last = -1
-    for i, d, p in _publishers(docs):
-        head, tail = pack_text(*split_text(d.text, head_chars))
+    for i, d, p in _publishers(docs.facts()):
+        last = i
+        if i < reused and _link_doc(write, i, resume):  # type: ignore[arg-type]
+            continue
+        head, tail = pack_text(*split_text(docs.plain(d.text), head_chars))
         chunk.append([d.title, d.url, d.date, p, _tag_pairs(d), head, *([1] if tail else [])])
         if tail:
-            (out / "t").mkdir(exist_ok=True)
             write(f"t/{i}", _dumps(tail))
         if len(chunk) == doc_chunk:
             write(f"d/{i // doc_chunk}", _dumps(chunk))
             chunk = []
-        last = i
     if chunk:
         write(f"d/{last // doc_chunk}", _dumps(chunk))
+    if not any((out / "t").iterdir()):
+        (out / "t").rmdir()
     return write.written
 
 
+def _link_doc(write: _Writer, i: int, resume: Resume) -> bool:
+    """Link document ``i``'s files from the last index, if they are whole."""
+    names = [name for name in (f"d/{i}", f"t/{i}") if f"{name}.js" in resume.files]
+    if f"d/{i}" not in names:
+        return False
+    for n, name in enumerate(names):
+        if not write.link(name, resume.folder, resume.files[f"{name}.js"]):  # type: ignore[arg-type]
+            for done in names[:n]:  # written again with the rest
+                (write.out / f"{done}.js").unlink()
+                del write.written[f"{done}.js"]
+            return False
+    return True
+
+
 def _write_model(
-    docs: Iterable[SearchDoc],
+    docs: Documents,
     out: Path,
     shard_bytes: int,
     tag_url: str,
     doc_chunk: int,
-    counts: Counts,
-) -> tuple[int, int, int, dict[str, list[Any]]]:
-    """Add the documents' terms to the model; write the term shards, ``meta`` and ``tags``.
-    Gives the number of documents, terms and shards, and the files written."""
-    table = folder()
-    model = Model(FIELDS)
+    counts: Counter,
+    resume: Resume | None,
+    keep_model: Callable[[Model], None] | None,
+) -> tuple[Model, dict[str, list[Any]]]:
+    """Add the documents' terms to the model (after those ``resume`` has); write the term
+    shards, ``meta`` and ``tags``. Gives the model and the files written."""
+    model = resume.model if resume is not None else Model(FIELDS)
+    first = model.n_docs
     write = _Writer(out)
     names: dict[str, tuple[str, str]] = {}  # by publisher key, in order of their numbers
     doc_publishers: list[int] = []
     tags: dict[str, list[int]] = {}
     years: dict[str, list[list[int]]] = {}
     gone: list[int] = []
-    for i, d, p in _publishers(docs):
-        model.add(counts(d, table))
+    for i, d, p in _publishers(docs.facts()):
+        if i >= first:
+            model.add(counts(i, d, docs.plain))
         names[d.publisher_key or d.publisher] = (d.publisher, d.publisher_url)
         doc_publishers.append(p)
         year = d.date[:4]
@@ -311,6 +424,10 @@ def _write_model(
             tags.setdefault(t, []).append(i)
         if d.gone:
             gone.append(i)
+    if model.n_docs != len(doc_publishers):
+        raise ValueError(f"{model.n_docs} documents resumed, {len(doc_publishers)} given")
+    if keep_model is not None:
+        keep_model(model)
     pub_width = publisher_code_width(len(names))
 
     model.finish()
@@ -341,4 +458,4 @@ def _write_model(
     write("meta", _dumps(meta))
     if tags:
         write("tags", _dumps([[t, encode_ids(ids)] for t, ids in sorted(tags.items())]))
-    return model.n_docs, len(model.ordinals), len(firsts), write.written
+    return model, write.written
