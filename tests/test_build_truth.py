@@ -204,3 +204,43 @@ def test_a_killed_cold_build_then_a_rebuild_gives_the_same_site(tmp_path, clean)
     result = build_site(content, tmp_path / "out", cache=cache)
     assert result.returncode == 0, result.stdout + result.stderr
     assert same_tree(output, tmp_path / "out") == []
+
+
+# --- the last build's output ----------------------------------------------------------------
+
+
+def test_the_last_output_is_deleted_beside_the_build(tmp_path, clean):
+    content, output, cache = clean
+    out = tmp_path / "out"
+    shutil.copytree(output, out)  # the last build's output, with a stray file and a kept one
+    (out / "articles" / "removed-since.html").write_text("old", "utf-8")
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", "utf-8")
+    left = tmp_path / ".out.deleting-0123456789ab"  # by a killed build
+    (left / "articles").mkdir(parents=True)
+    (left / "articles" / "x.html").write_text("old", "utf-8")
+    result = build_site(
+        content, out, "DELETE_OUTPUT_DIRECTORY=true", 'OUTPUT_RETENTION=[".git"]', cache=cache
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (out / ".git" / "HEAD").read_text("utf-8") == "ref: refs/heads/gh-pages\n"
+    shutil.rmtree(out / ".git")
+    assert same_tree(output, out) == []  # removed-since.html is gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failed_deletion_of_the_last_output_fails_the_build(tmp_path, clean):
+    content, output, cache = clean
+    out = tmp_path / "out"
+    shutil.copytree(output, out)
+    result = build_site(
+        content, out, "DELETE_OUTPUT_DIRECTORY=true", *with_plugin("break_deletion"), cache=cache
+    )
+    log = failed(result)
+    (aside,) = tmp_path.glob(".out.deleting-*")
+    assert (
+        f"newsarchive: error: the last build's output, moved to {aside}, could not be deleted: "
+        "PermissionError: [Errno 13] Permission denied (simulated by break_deletion) "
+        "(delete it by hand)\n" in log
+    )
+    assert same_tree(output, out) == []  # the build itself was whole

@@ -89,7 +89,7 @@ def static_link_build(root: Path, n: int, cache) -> tuple[int, int]:
     """Write three articles whose content links ``{static}`` into ``out<n>`` (relative URLs, the
     project's setting); (rendered, copied)."""
     from jinja2 import Template
-    from newsarchive import page_cache
+    from newsarchive.page_cache import glue as page_cache
     from pelican.contents import Article
     from pelican.settings import DEFAULT_CONFIG
 
@@ -105,11 +105,12 @@ def static_link_build(root: Path, n: int, cache) -> tuple[int, int]:
                           settings=settings, source_path=str(root / f"{name}.md"), context=context)  # fmt: skip
         writer.write_file(article.save_as, Template("{{ article.content }}"), context,
                           relative_urls=True, article=article)  # fmt: skip
+    writer.finish_copies()
     return cache.rendered, cache.copied
 
 
 def test_relative_links_are_keyed_as_they_are_rendered(tmp_path):
-    from newsarchive.page_cache import PageCache
+    from newsarchive.page_cache.store import PageCache
 
     first = PageCache(tmp_path / "cache")
     assert static_link_build(tmp_path, 1, first) == (3, 0)
@@ -123,7 +124,7 @@ def test_relative_links_are_keyed_as_they_are_rendered(tmp_path):
 def test_site_keys_are_the_same_in_every_build_and_see_every_change(tmp_path):
     import re as regex
 
-    from newsarchive.page_cache import Opaque, site_key
+    from newsarchive.page_cache.keys import Opaque, site_key
 
     theme = tmp_path / "theme"
     (theme / "templates" / "partials").mkdir(parents=True)  # a subfolder is not a template
@@ -144,10 +145,68 @@ def test_site_keys_are_the_same_in_every_build_and_see_every_change(tmp_path):
 
 
 def test_a_page_without_a_name_is_left_to_pelican(tmp_path):
-    from newsarchive.page_cache import CachingWriter, PageCache
+    from newsarchive.page_cache.glue import CachingWriter
+    from newsarchive.page_cache.store import PageCache
 
     CachingWriter.cache = PageCache(tmp_path / "cache")
     writer = CachingWriter(str(tmp_path / "out"), {})
     article = SimpleNamespace(metadata={"archived_path": "a.md"})
     assert writer.write_file("", None, {}, article=article) is None  # ARTICLE_SAVE_AS = ""
     assert not (tmp_path / "out").exists()
+
+
+def test_the_copier_copies_what_it_can_and_names_the_rest(tmp_path, capfd):
+    from newsarchive.page_cache.copier import Copier
+    from newsarchive.page_cache.store import PageCache
+
+    cache = PageCache(tmp_path / "cache")
+    whole, damaged, missing = "a" * 64, "b" * 64, "c" * 64
+    cache.put(whole, "<p>普京到访</p>\n")
+    cache.put(damaged, "<p>会晤</p>\n")
+    entry = cache.entries.path(damaged)
+    entry.write_bytes(entry.read_bytes()[:-3])
+    copier = Copier(tmp_path / "cache")
+    for n, key in enumerate([whole, damaged, missing]):
+        assert copier.copy(key, str(tmp_path / "out" / "articles" / f"{n}.html"))
+    assert copier.finish() == [1, 2]
+    assert (tmp_path / "out/articles/0.html").read_text("utf-8") == "<p>普京到访</p>\n"
+    assert not (tmp_path / "out/articles/1.html").exists()
+    err = capfd.readouterr().err
+    assert f"damaged cache entry {entry} (truncated" in err and err.count("\n") == 1
+
+
+def test_a_failed_copier_leaves_every_page_to_the_build(tmp_path, capfd):
+    from newsarchive.page_cache.copier import Copier
+    from newsarchive.page_cache.store import PageCache
+
+    cache = PageCache(tmp_path / "cache")
+    cache.put("a" * 64, "<p>一</p>\n")
+    (tmp_path / "out").write_text("a file, not a folder", "utf-8")
+    copier = Copier(tmp_path / "cache")
+    assert copier.copy("a" * 64, str(tmp_path / "out" / "articles" / "0.html"))
+    assert copier.finish() == [0]
+    err = capfd.readouterr().err
+    assert "newsarchive: warning: copying article pages from the cache failed (" in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_the_content_keyed_is_the_content_rendered(tmp_path):
+    """Without an intrasite link, the article's HTML is keyed as it is (no rewriting pass)."""
+    from newsarchive.page_cache.keys import page_content
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    settings = {**DEFAULT_CONFIG, "SITEURL": "", "PATH": str(tmp_path)}
+    context = {**settings, "localsiteurl": "", "generated_content": {}, "static_links": set()}
+    context["static_content"] = {"images/x.jpg": SimpleNamespace(url="images/x.jpg")}
+    for html in [
+        "<p>普京到访朝鲜 | 要闻</p>",
+        '<p><a href="https://www.rfi.fr/cn/">法广</a>，{不是链接}</p>',
+        '<img src="{static}/images/x.jpg">',
+        '<img src="|static|/images/x.jpg">',
+        "<p>没有链接</p>",
+    ]:
+        article = Article(html, metadata={"title": "t"}, settings=settings,
+                          source_path=str(tmp_path / "a.md"), context=context)  # fmt: skip
+        assert page_content(article) == article.content
+    assert page_content(article) is article._content  # the last one: no pass made

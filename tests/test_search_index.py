@@ -313,7 +313,7 @@ def test_the_index_is_the_same_written_by_one_process_or_two(corpus, tmp_path, m
     process writes them after the model. Both give the same files, byte for byte."""
     import filecmp
 
-    import newsarchive.search.forked as forked
+    import newsarchive.forked as forked
 
     docs, two = corpus
     monkeypatch.delattr(forked.os, "fork")
@@ -331,7 +331,7 @@ def test_work_beside_gives_its_result_and_its_error():
     import os
     import time
 
-    from newsarchive.search.forked import beside
+    from newsarchive.forked import beside
 
     with beside(os.getpid) as child:
         assert child.result() != os.getpid()  # it ran in another process
@@ -357,7 +357,7 @@ def test_work_beside_ends_when_its_parent_is_killed(tmp_path):
     import time
 
     script = (
-        "import time; from newsarchive.search.forked import beside\n"
+        "import time; from newsarchive.forked import beside\n"
         "with beside(lambda: time.sleep(60)) as child:\n"
         "    print(child._pid, flush=True); time.sleep(60)\n"
     )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 def register() -> None:
     """Pelican plugin entry point: connect every room's signals."""
-    from . import page_cache
+    from . import clear_output
     from .images import glue as images
+    from .page_cache import glue as page_cache
     from .reader import register as register_reader
     from .report import glue as report
     from .search import glue as search
@@ -25,9 +26,12 @@ def register() -> None:
     images.register()
     register_sources()
     page_cache.register()
+    clear_output.register()
     # Pelican calls a signal's handlers in no set order: the plugin's one ``finalized`` handler
     # runs these in order, then prints the report and sets the exit status.
-    report.register(finishing=[search.write_search_index, images.report, page_cache.finish])
+    report.register(
+        finishing=[search.write_search_index, images.report, page_cache.finish, clear_output.wait]
+    )
 
     from .feed_summaries import register as register_feed_summaries
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import cachefile
-from .forked import beside
+from ..forked import beside
 from .lunr_index import Model
 from .term_cache import TermCache
 from .writer import TAG_URL, Documents, IndexStats, Resume, SearchDoc, documents, write_index

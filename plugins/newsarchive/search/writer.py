@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import cachefile
+from ..forked import beside
 from .folding import Folder, browser_map, folder
-from .forked import beside
 from .lunr_index import FieldCounts, Model, field_counts
 from .shards import LAST, MORE, encode_ids, split_shards
 from .tokenizer import tokenize

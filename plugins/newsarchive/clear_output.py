@@ -1,0 +1,72 @@
+"""The last build's output, deleted beside the build instead of before it.
+
+With ``DELETE_OUTPUT_DIRECTORY``, Pelican deletes the output folder's contents before it reads
+anything: 39,000 files at 15,000 articles, seconds on one core. At ``initialized`` this moves
+them (but ``OUTPUT_RETENTION``) into a hidden folder beside it, ``.<output>.deleting-<random>``,
+which a forked child deletes (with any such folder a killed build left) while the build reads
+and writes on; Pelican then finds the folder empty. The report waits for the child
+(:func:`wait`); a deletion that fails fails the build. Without ``fork`` Pelican deletes as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+
+from .forked import Beside
+from .report import errors
+
+_PREFIX = ".{name}.deleting-"
+_deleting: dict[int, tuple[Beside[None], Path]] = {}
+
+
+def _would_delete(pelican: Any) -> bool:
+    """Pelican's own test: deleting is asked for, and the output does not hold the content."""
+    output, content = os.path.realpath(pelican.output_path), os.path.realpath(pelican.path)
+    return bool(pelican.delete_outputdir) and os.path.commonpath([output, content]) != output
+
+
+def _delete(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder)
+
+
+def move_aside(pelican: Any) -> None:
+    """Move the output's contents aside and start deleting them in a forked child."""
+    output = Path(pelican.output_path)
+    if not hasattr(os, "fork") or not output.is_dir() or not _would_delete(pelican):
+        return
+    keep = set(pelican.output_retention or ())
+    entries = [entry for entry in output.iterdir() if entry.name not in keep]
+    prefix = _PREFIX.format(name=output.name)
+    left = [p for p in output.parent.glob(f"{prefix}*") if p.is_dir()]  # by killed builds
+    if not entries and not left:
+        return
+    aside = output.parent / f"{prefix}{os.urandom(6).hex()}"
+    aside.mkdir()
+    for entry in entries:
+        entry.rename(aside / entry.name)
+    _deleting[id(pelican.settings)] = (Beside(lambda: _delete([aside, *left])), aside)
+
+
+def wait(pelican: Any) -> None:
+    """Wait for the deletion; fail the build if it failed."""
+    started = _deleting.pop(id(pelican.settings), None)
+    if started is None:
+        return
+    deletion, aside = started
+    try:
+        deletion.result()
+    except RuntimeError as exc:
+        errors.error(
+            f"newsarchive: error: the last build's output, moved to {aside}, could not be "
+            f"deleted: {exc} (delete it by hand)"
+        )
+
+
+def register() -> None:
+    signals.initialized.connect(move_aside)
