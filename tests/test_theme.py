@@ -618,3 +618,49 @@ def test_each_article_generator_picks_its_periods_with_ours():
     site.index_periods(generator)
     picked = generator._build_period_archives
     assert isinstance(picked, partial) and picked.func is site.period_archives
+
+
+def test_tag_pages_are_written_as_pelican_writes_them_one_tag_at_a_time():
+    from newsarchive import site
+    from newsarchive.site import ArticleList
+    from pelican import signals
+    from pelican.generators import ArticlesGenerator
+
+    class Item:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+    class Tag(str):
+        save_as = url = property(lambda self: f"tags/{self}.html")
+        page_name = property(lambda self: f"tags/{self}")
+
+    articles = [Item(n) for n in range(40)]
+    dates = sorted(articles, key=lambda a: (a.n * 7) % 40)  # not the articles' order
+    tags: dict = {}
+    for a in articles:
+        for tag in (f"t{a.n % 3}", f"t{a.n % 5}-x") if a.n % 4 else ("t0",):
+            tags.setdefault(Tag(tag), []).append(a)
+    tags = {tag: ArticleList(listed) for tag, listed in tags.items()}
+    tags[Tag("t1")].append(Item(99))  # not among the dates: left out, as Pelican does
+
+    def written(ours: bool) -> list:
+        generator = object.__new__(ArticlesGenerator)
+        generator.tags, generator.dates, generator.articles = dict(tags), dates, articles
+        generator.context, generator.get_template = {}, lambda name: name
+        if ours:
+            site.index_tag_pages(generator)
+        calls = []
+
+        def write(name, template, context, **kwargs):
+            ids = [[id(a) for a in kwargs[key]] for key in ("dates", "articles")]
+            calls.append((name, template, kwargs["tag"], kwargs["page_name"], *ids))
+
+        generator.generate_tags(write)
+        assert generator.tags == tags and generator.dates is dates  # as they were
+        return calls
+
+    pelicans = written(ours=False)
+    assert written(ours=True) == pelicans and len(pelicans) == len(tags)
+    site.register()
+    generator = object.__new__(ArticlesGenerator)
+    assert site.index_tag_pages in signals.article_generator_pretaxonomy.receivers_for(generator)

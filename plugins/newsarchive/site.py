@@ -239,9 +239,33 @@ def index_periods(generator: Any) -> None:
         generator._build_period_archives = partial(period_archives, build)
 
 
+def tag_pages(generate: Callable[[Any], None], generator: Any, write: Any) -> None:
+    """Pelican's ``generate_tags`` (``generate``), called for one tag at a time with ``dates``
+    that tag's own articles in date order: Pelican picks them with
+    ``[a for a in self.dates if a in articles]``, every article for every tag — 3·10⁶ tests at
+    15,000 articles, 10⁷ at 50,000."""
+    tags, dates = generator.tags, generator.dates
+    position = {id(a): n for n, a in enumerate(dates)}
+    try:
+        for tag, articles in tags.items():
+            generator.tags = {tag: articles}
+            listed = [a for a in articles if id(a) in position]
+            generator.dates = sorted(listed, key=lambda a: position[id(a)])
+            generate(write)
+    finally:
+        generator.tags, generator.dates = tags, dates
+
+
+def index_tag_pages(generator: Any) -> None:
+    """Have this generator write its tag pages with :func:`tag_pages`."""
+    generator.generate_tags = partial(tag_pages, generator.generate_tags, generator)
+
+
 def freeze_urls(articles: Sequence[Any]) -> None:
     """Fix each article's URL once its slug and date are final: Pelican formats it anew at every
-    use (every listing line, neighbour and feed entry), which was a fifth of the build's time."""
+    use (every listing line, neighbour and feed entry), which was a fifth of the build's time.
+    (Not its file name: Pelican reads ``override_save_as`` as the author's own ``save_as``,
+    which may replace another page's file.)"""
     for article in articles:
         article.override_url = article.url
 
@@ -265,4 +289,5 @@ def register() -> None:
     signals.generator_init.connect(prepare_templates)
     signals.article_generator_pretaxonomy.connect(order_articles)
     signals.article_generator_pretaxonomy.connect(index_periods)
+    signals.article_generator_pretaxonomy.connect(index_tag_pages)
     signals.article_generator_finalized.connect(annotate)
