@@ -182,9 +182,9 @@ def test_an_added_newest_document_resumes_the_last_index(tmp_path, monkeypatch):
     fresh = tmp_path / "fresh"
     write_index(docs, fresh)
     assert same_tree(fresh, tmp_path / "two")
-    assert sorted(p.name for p in cache.iterdir()) == sorted(
-        [(key := kept.index_key(docs)), f"{key}.json", f"{key}.model"]
-    )
+    key = kept.index_key(docs)
+    names = [key, f"{key}.json", f"{key}.model", f"{key}.docs"]
+    assert sorted(p.name for p in cache.iterdir()) == sorted(names)
 
 
 @pytest.mark.parametrize(
@@ -216,10 +216,11 @@ def test_a_changed_list_resumes_from_its_first_change(tmp_path, monkeypatch, cha
         (lambda p: p.write_bytes(b"not a model\n" * 9), "not a newsarchive cache file"),
     ],
 )
-def test_a_damaged_kept_model_is_a_miss(tmp_path, monkeypatch, capsys, damage, reason):
+@pytest.mark.parametrize("part", ["model", "docs"])
+def test_a_damaged_kept_model_is_a_miss(tmp_path, monkeypatch, capsys, damage, reason, part):
     docs, cache = _many(8), tmp_path / "cache"
     kept.write_index_cached(docs[:-1], tmp_path / "one", cache)
-    (model,) = cache.glob("*.model")
+    (model,) = cache.glob(f"*.{part}")
     damage(model)
     added = _added(monkeypatch)
     kept.write_index_cached(docs, tmp_path / "two", cache)

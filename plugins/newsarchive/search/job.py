@@ -27,7 +27,7 @@ from typing import NoReturn, TextIO
 
 from .kept import write_index_cached
 from .text import html_to_text
-from .writer import IndexStats, SearchDoc, doc_line
+from .writer import IndexStats, SearchDoc, doc_line, line_facts
 
 
 @dataclasses.dataclass
@@ -81,14 +81,19 @@ class DocsFile:
             yield line.removesuffix("\n")
 
     def facts(self) -> Iterator[SearchDoc]:
-        """Each document with its HTML in place of its text."""
-        for line in self.lines():
-            yield SearchDoc(**json.loads(line))
+        """Each document, its text the JSON string of its HTML (:meth:`html`), not read: the
+        index needs only new articles' text."""
+        return map(line_facts, self.lines())
 
     @staticmethod
-    def plain(text: str) -> str:
-        """The text of a document's HTML."""
-        return html_to_text(text)
+    def html(text: str) -> str:
+        """A document's HTML, from its text as :meth:`facts` gives it."""
+        return json.loads(text)
+
+    @classmethod
+    def plain(cls, text: str) -> str:
+        """A document's plain text, from its text as :meth:`facts` gives it."""
+        return html_to_text(cls.html(text))
 
 
 def take(path: Path) -> DocsFile:

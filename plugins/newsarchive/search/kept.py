@@ -77,10 +77,10 @@ def write_index_cached(
     The last index is kept under ``cache/<key>/`` (one at a time) and hard-linked (or copied)
     into ``out``; a rebuild with no changes writes no index at all. ``cache/<key>.json``, written
     last, lists every file's size and SHA-256: a kept index is used only when it is whole.
-    ``cache/<key>.model`` keeps its model before it was finished, with each document's digest:
-    when the documents begin with the same ones (an article added, the newest), their terms and
-    files come from there (:class:`.writer.Resume`), the others' terms from ``<cache>-terms/``
-    (:mod:`.term_cache`). The last index is deleted by a forked child once this one is written.
+    ``cache/<key>.model`` keeps its model before it was finished, ``<key>.docs`` each document's
+    digest: when the documents begin with the same ones (an article added, the newest), their
+    terms and files come from there (:class:`.writer.Resume`), the others' terms from
+    ``<cache>-terms/`` (:mod:`.term_cache`). The last index is deleted by a forked child once this one is written.
     """
     docs = documents(docs)
     if cache is None:
@@ -98,7 +98,7 @@ def write_index_cached(
     manifest.unlink(missing_ok=True)
     terms = TermCache(cache.with_name(cache.name + "-terms"), code_version(), digests)
     if resume is not None:
-        terms.keep(range(resume.model.n_docs))
+        terms.keep(range(resume.docs))
     files: dict[str, list[Any]] = {}
     stats = write_index(
         docs,
@@ -107,7 +107,7 @@ def write_index_cached(
         counts=terms,
         digests=files,
         resume=resume,
-        keep_model=partial(_keep_model, cache / f"{key}{MODEL}", digests),
+        keep_model=partial(_keep_model, cache, key, digests),
     )
     with beside(partial(_clear, cache, key)) as clearing:  # the last index goes meanwhile
         terms.prune()
@@ -118,50 +118,68 @@ def write_index_cached(
     return stats
 
 
-MODEL = ".model"
+MODEL, DOCS = ".model", ".docs"
 
 
-def _keep_model(path: Path, digests: list[bytes], model: Model) -> None:
-    """Keep ``model`` (unfinished) at ``path``, with its documents' digests."""
-    head = json.dumps({"made": code_version(), "docs": len(digests)}).encode("utf-8")
-    cachefile.write_parts(path, [b"%010d" % len(head), head, b"".join(digests), *model.state()])
+def _keep_model(cache: Path, key: str, digests: list[bytes], model: Model) -> None:
+    """Keep ``model`` (unfinished) as ``<key>.model`` and its documents' digests as
+    ``<key>.docs``, written last (the next index reads them first)."""
+    head = json.dumps({"made": code_version()}).encode("utf-8")
+    cachefile.write_parts(cache / f"{key}{MODEL}", [b"%010d" % len(head), head, *model.state()])
+    cachefile.write(cache / f"{key}{DOCS}", head + b"\n" + b"".join(digests))
 
 
-def _read_model(digests: list[bytes], read: cachefile.Reader) -> Model | None:
-    """The kept model of the documents both lists begin with; None when there are none (or it
-    was made by other code)."""
+def _read_docs(data: bytes) -> list[bytes] | None:
+    """The digests of a ``.docs`` file; None when other code made them."""
+    head, _, digests = data.partition(b"\n")
+    if json.loads(head)["made"] != code_version():
+        return None
+    return [digests[i : i + 16] for i in range(0, len(digests), 16)]
+
+
+def _read_model(docs: int, read: cachefile.Reader) -> Model:
     head = json.loads(read.read(int(read.read(10))))
     if head["made"] != code_version():
-        return None
-    kept = read.read(16 * head["docs"])
-    same = next(
-        (i for i, digest in enumerate(digests) if kept[16 * i : 16 * i + 16] != digest),
-        len(digests),
-    )
-    return Model.restored(read, same) if same else None
+        raise ValueError("made by other code")
+    return Model.restored(read, docs)
+
+
+def _load_model(path: Path, docs: int) -> Model | None:
+    """The model of the first ``docs`` documents kept at ``path``, or None (damaged: said)."""
+    redo = "adding every document's terms again"
+    return cachefile.load_parts(path, partial(_read_model, docs), redo)
 
 
 def _resume(cache: Path, key: str, digests: list[bytes]) -> Resume | None:
-    """What the last index (the newest ``*.model`` in ``cache``) gives the index ``key``."""
-    states = sorted(cache.glob(f"*{MODEL}"), key=lambda p: p.stat().st_mtime_ns)
+    """What the last index (the newest ``*.docs`` in ``cache``) gives the index ``key``: the
+    documents both lists begin with, their model (read when asked) and their files."""
+    states = sorted(cache.glob(f"*{DOCS}"), key=lambda p: p.stat().st_mtime_ns)
     if not states:
         return None
-    redo = "adding every document's terms again"
-    model = cachefile.load_parts(states[-1], partial(_read_model, digests), redo)
-    last = states[-1].name.removesuffix(MODEL)
-    if model is None or last == key:  # the same documents: their files were found damaged
-        return None if model is None else Resume(model)
+    last = states[-1].name.removesuffix(DOCS)
+    kept = cachefile.load(states[-1], _read_docs, "adding every document's terms again")
+    if not kept:
+        return None
+    same = next(
+        (i for i, (a, b) in enumerate(zip(kept, digests, strict=False)) if a != b),
+        min(len(kept), len(digests)),
+    )
+    if not same:
+        return None
+    model = partial(_load_model, cache / f"{last}{MODEL}", same)
+    if last == key:  # the same documents: their files were found damaged
+        return Resume(same, model)
     listing = cachefile.load(cache / f"{last}.json", json.loads, "writing every document anew")
     files = listing.get("files") if isinstance(listing, dict) else None
     if not isinstance(files, dict):
-        return Resume(model)
-    return Resume(model, cache / last, files)
+        return Resume(same, model)
+    return Resume(same, model, cache / last, files)
 
 
 def _clear(cache: Path, key: str) -> None:
     """Delete everything in ``cache`` but the index ``key`` (its folder, list, model, and the
     temporary files they are written through)."""
-    mine = {key, f"{key}.json", f"{key}{MODEL}"}
+    mine = {key, f"{key}.json", f"{key}{MODEL}", f"{key}{DOCS}"}
     for path in cache.iterdir():
         if path.name not in mine and not path.name.startswith(f".{key}"):
             _remove(path)

@@ -71,9 +71,25 @@ class SearchDoc:
     gone: bool = False  # the original is gone (newsarchive sources check)
 
 
+_TEXT = ', "text": '
+
+
 def doc_line(doc: SearchDoc) -> str:
-    """The document as one line of JSON (a line of the job's documents file)."""
-    return json.dumps(doc.__dict__, ensure_ascii=False)
+    """The document as one line of JSON (a line of the job's documents file), its text last:
+    :func:`line_facts` reads the rest without it."""
+    facts = {name: value for name, value in doc.__dict__.items() if name != "text"}
+    head = json.dumps(facts, ensure_ascii=False)[:-1]
+    return f"{head}{_TEXT}{json.dumps(doc.text, ensure_ascii=False)}}}"
+
+
+def line_facts(line: str) -> SearchDoc:
+    """The document of a :func:`doc_line`, its text left as the line has it (a JSON string:
+    ``json.loads`` it). Before the text no ``, "text": `` can stand inside a value: there, a
+    ``"`` is always escaped."""
+    cut = line.index(_TEXT)
+    doc = SearchDoc(**json.loads(line[:cut] + "}"), text="")
+    doc.text = line[cut + len(_TEXT) : -1]
+    return doc
 
 
 @dataclass
@@ -250,11 +266,14 @@ class Counter:
 
 @dataclass
 class Resume:
-    """What the last index gives the next: its :class:`~.lunr_index.Model` of the documents
-    both begin with (``model.n_docs`` of them) and those documents' files, kept in ``folder``
-    (name → [size, SHA-256]: each is checked before it is linked)."""
+    """What the last index gives the next: the number of documents both begin with, a way to
+    read its :class:`~.lunr_index.Model` of them (None: damaged, said), and those documents'
+    files, kept in ``folder`` (name → [size, SHA-256]: each is checked before it is linked).
+    The model is read after the documents' files' process is forked, which so does not share
+    it."""
 
-    model: Model
+    docs: int
+    model: Callable[[], Model | None]
     folder: Path | None = None
     files: dict[str, list[Any]] = field(default_factory=dict)
 
@@ -354,7 +373,7 @@ def write_doc_files(
     ``resume`` (one document a file), the first documents' files are the last index's."""
     write = _Writer(out)
     (out / "t").mkdir(exist_ok=True)
-    reused = resume.model.n_docs if resume is not None and resume.folder is not None else 0
+    reused = resume.docs if resume is not None and resume.folder is not None else 0
     chunk: list[list] = []
     last = -1
     for i, d, p in _publishers(docs.facts()):
@@ -401,7 +420,9 @@ def _write_model(
 ) -> tuple[Model, dict[str, list[Any]]]:
     """Add the documents' terms to the model (after those ``resume`` has); write the term
     shards, ``meta`` and ``tags``. Gives the model and the files written."""
-    model = resume.model if resume is not None else Model(FIELDS)
+    model = resume.model() if resume is not None else None
+    if model is None:
+        model = Model(FIELDS)
     first = model.n_docs
     write = _Writer(out)
     names: dict[str, tuple[str, str]] = {}  # by publisher key, in order of their numbers
