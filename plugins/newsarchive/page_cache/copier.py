@@ -8,6 +8,7 @@ lines it could not copy (a damaged entry: it says so in one line), which the bui
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -79,17 +80,25 @@ class Copier:
         assert self._process.stdin is not None
         try:
             self._process.stdin.write(json.dumps([key, path]).encode("utf-8") + b"\n")
-        except OSError:
+        except (OSError, ValueError):  # gone, or no more pages asked (closed)
             return False
         self.asked += 1
         return True
 
+    def close(self) -> None:
+        """No more pages: the process ends once it has copied them."""
+        assert self._process.stdin is not None
+        with contextlib.suppress(OSError):  # it is gone: finish() says so
+            self._process.stdin.close()
+
     def finish(self) -> list[int]:
         """Wait for the copies; the numbers of the pages not copied (all of them, when the
         process failed: it has said why)."""
+        self.close()
+        assert self._process.stdout is not None
         try:
-            out, _ = self._process.communicate()
-            if self._process.returncode == 0:
+            out = self._process.stdout.read()
+            if self._process.wait() == 0:
                 return json.loads(out)["missed"]
         except (OSError, ValueError, KeyError):
             pass

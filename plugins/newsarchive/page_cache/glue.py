@@ -54,6 +54,8 @@ class CachingWriter(Writer):
         article = kwargs.get("article")
         cache = self.cache
         if not name or cache is None or article is None or "archived_path" not in article.metadata:
+            if self._copier is not None and article is None:
+                self._copier.close()  # Pelican writes the listings after the articles
             return super().write_file(name, template, context, *args, **kwargs)
         if kwargs.get("relative_urls", args[0] if args else False):
             # as Pelican's own write does, so that the content keyed is the content rendered

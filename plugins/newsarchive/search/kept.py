@@ -97,8 +97,6 @@ def write_index_cached(
     _remove(kept)  # damaged, or left by a killed build
     manifest.unlink(missing_ok=True)
     terms = TermCache(cache.with_name(cache.name + "-terms"), code_version(), digests)
-    if resume is not None:
-        terms.keep(range(resume.docs))
     files: dict[str, list[Any]] = {}
     stats = write_index(
         docs,
@@ -110,6 +108,8 @@ def write_index_cached(
         keep_model=partial(_keep_model, cache, key, digests),
     )
     with beside(partial(_clear, cache, key)) as clearing:  # the last index goes meanwhile
+        if resume is not None:
+            terms.keep(range(resume.docs))  # their terms came from the model: not stale
         terms.prune()
         shutil.copytree(out, kept, copy_function=_link_or_copy)
         listing = {"stats": dataclasses.asdict(stats), "files": files}
@@ -169,11 +169,14 @@ def _resume(cache: Path, key: str, digests: list[bytes]) -> Resume | None:
     model = partial(_load_model, cache / f"{last}{MODEL}", same)
     if last == key:  # the same documents: their files were found damaged
         return Resume(same, model)
-    listing = cachefile.load(cache / f"{last}.json", json.loads, "writing every document anew")
+    return Resume(same, model, cache / last, partial(_kept_files, cache / f"{last}.json"))
+
+
+def _kept_files(manifest: Path) -> dict[str, list[Any]]:
+    """The files of a kept index, from its list (none when that is damaged: said)."""
+    listing = cachefile.load(manifest, json.loads, "writing every document's files anew")
     files = listing.get("files") if isinstance(listing, dict) else None
-    if not isinstance(files, dict):
-        return Resume(same, model)
-    return Resume(same, model, cache / last, files)
+    return files if isinstance(files, dict) else {}
 
 
 def _clear(cache: Path, key: str) -> None:

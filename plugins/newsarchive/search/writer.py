@@ -35,7 +35,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -268,14 +268,14 @@ class Counter:
 class Resume:
     """What the last index gives the next: the number of documents both begin with, a way to
     read its :class:`~.lunr_index.Model` of them (None: damaged, said), and those documents'
-    files, kept in ``folder`` (name → [size, SHA-256]: each is checked before it is linked).
-    The model is read after the documents' files' process is forked, which so does not share
-    it."""
+    files, kept in ``folder`` (``files`` reads their list: name → [size, SHA-256]; each is
+    checked before it is linked). The process that writes the documents' files reads the list;
+    this one reads the model once that process is done: the two are never held at once."""
 
     docs: int
     model: Callable[[], Model | None]
     folder: Path | None = None
-    files: dict[str, list[Any]] = field(default_factory=dict)
+    files: Callable[[], dict[str, list[Any]]] = dict
 
 
 def write_index(
@@ -309,10 +309,19 @@ def write_index(
     kept = resume if resume is not None and doc_chunk == 1 else None
     write_docs = partial(write_doc_files, docs.again(), out, doc_chunk, head_chars, kept)
     with beside(write_docs) as doc_files:
+        doc_files_written = cache(doc_files.result)
         model, written = _write_model(
-            docs, out, shard_bytes, tag_url, doc_chunk, counts or Counter(), resume, keep_model
+            docs,
+            out,
+            shard_bytes,
+            tag_url,
+            doc_chunk,
+            counts or Counter(),
+            resume,
+            keep_model,
+            doc_files_written,
         )
-        written.update(doc_files.result())
+        written.update(doc_files_written())
     if digests is not None:
         digests.update(written)
     return IndexStats(
@@ -374,11 +383,12 @@ def write_doc_files(
     write = _Writer(out)
     (out / "t").mkdir(exist_ok=True)
     reused = resume.docs if resume is not None and resume.folder is not None else 0
+    kept = resume.files() if reused else {}
     chunk: list[list] = []
     last = -1
     for i, d, p in _publishers(docs.facts()):
         last = i
-        if i < reused and _link_doc(write, i, resume):  # type: ignore[arg-type]
+        if i < reused and _link_doc(write, i, resume.folder, kept):  # type: ignore[union-attr]
             continue
         head, tail = pack_text(*split_text(docs.plain(d.text), head_chars))
         chunk.append([d.title, d.url, d.date, p, _tag_pairs(d), head, *([1] if tail else [])])
@@ -394,18 +404,58 @@ def write_doc_files(
     return write.written
 
 
-def _link_doc(write: _Writer, i: int, resume: Resume) -> bool:
-    """Link document ``i``'s files from the last index, if they are whole."""
-    names = [name for name in (f"d/{i}", f"t/{i}") if f"{name}.js" in resume.files]
+def _link_doc(write: _Writer, i: int, folder: Path, kept: dict[str, list[Any]]) -> bool:
+    """Link document ``i``'s files from the last index (in ``folder``), if they are whole."""
+    names = [name for name in (f"d/{i}", f"t/{i}") if f"{name}.js" in kept]
     if f"d/{i}" not in names:
         return False
     for n, name in enumerate(names):
-        if not write.link(name, resume.folder, resume.files[f"{name}.js"]):  # type: ignore[arg-type]
+        if not write.link(name, folder, kept[f"{name}.js"]):
             for done in names[:n]:  # written again with the rest
                 (write.out / f"{done}.js").unlink()
                 del write.written[f"{done}.js"]
             return False
     return True
+
+
+@dataclass
+class _Facts:
+    """What the index keeps of each document beside its terms."""
+
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # by publisher key
+    publishers: list[int] = field(default_factory=list)  # each document's publisher number
+    tags: dict[str, list[int]] = field(default_factory=dict)
+    years: dict[str, list[list[int]]] = field(default_factory=dict)
+    gone: list[int] = field(default_factory=list)
+
+    def note(self, i: int, d: SearchDoc, p: int) -> None:
+        self.names[d.publisher_key or d.publisher] = (d.publisher, d.publisher_url)
+        self.publishers.append(p)
+        ranges = self.years.setdefault(d.date[:4], [])
+        if ranges and ranges[-1][1] == i:
+            ranges[-1][1] = i + 1
+        else:
+            ranges.append([i, i + 1])
+        for t in d.tags:
+            self.tags.setdefault(t, []).append(i)
+        if d.gone:
+            self.gone.append(i)
+
+
+def _add_documents(
+    docs: Documents, counts: Counter, first: int, model_of: Callable[[], Model | None]
+) -> tuple[Model | None, _Facts]:
+    """Read every document's facts and add the terms of those from ``first`` on to the model
+    ``model_of`` gives when the first of them comes (None: stop, it has none)."""
+    facts = _Facts()
+    model = None
+    for i, d, p in _publishers(docs.facts()):
+        if i >= first:
+            if model is None and (model := model_of()) is None:
+                return None, facts
+            model.add(counts(i, d, docs.plain))
+        facts.note(i, d, p)
+    return (model if model is not None else model_of()), facts
 
 
 def _write_model(
@@ -417,38 +467,30 @@ def _write_model(
     counts: Counter,
     resume: Resume | None,
     keep_model: Callable[[Model], None] | None,
+    doc_files_written: Callable[[], dict[str, list[Any]]],
 ) -> tuple[Model, dict[str, list[Any]]]:
     """Add the documents' terms to the model (after those ``resume`` has); write the term
-    shards, ``meta`` and ``tags``. Gives the model and the files written."""
-    model = resume.model() if resume is not None else None
-    if model is None:
-        model = Model(FIELDS)
-    first = model.n_docs
-    write = _Writer(out)
-    names: dict[str, tuple[str, str]] = {}  # by publisher key, in order of their numbers
-    doc_publishers: list[int] = []
-    tags: dict[str, list[int]] = {}
-    years: dict[str, list[list[int]]] = {}
-    gone: list[int] = []
-    for i, d, p in _publishers(docs.facts()):
-        if i >= first:
-            model.add(counts(i, d, docs.plain))
-        names[d.publisher_key or d.publisher] = (d.publisher, d.publisher_url)
-        doc_publishers.append(p)
-        year = d.date[:4]
-        ranges = years.setdefault(year, [])
-        if ranges and ranges[-1][1] == i:
-            ranges[-1][1] = i + 1
-        else:
-            ranges.append([i, i + 1])
-        for t in d.tags:
-            tags.setdefault(t, []).append(i)
-        if d.gone:
-            gone.append(i)
-    if model.n_docs != len(doc_publishers):
-        raise ValueError(f"{model.n_docs} documents resumed, {len(doc_publishers)} given")
+    shards, ``meta`` and ``tags``. Gives the model and the files written. A resumed model is
+    read when the first document it lacks comes, once the documents' files are written: their
+    process and the model are not held at once."""
+
+    def resumed() -> Model | None:
+        doc_files_written()
+        return resume.model()  # type: ignore[union-attr]
+
+    model, facts = None, _Facts()
+    if resume is not None:
+        model, facts = _add_documents(docs, counts, resume.docs, resumed)
+    if model is None:  # no model to resume (or a damaged one: said): every document's terms
+        model, facts = _add_documents(docs, counts, 0, partial(Model, FIELDS))
+    assert model is not None
+    if model.n_docs != len(facts.publishers):
+        raise ValueError(f"{model.n_docs} documents resumed, {len(facts.publishers)} given")
     if keep_model is not None:
         keep_model(model)
+    write = _Writer(out)
+    names, tags, years, gone = facts.names, facts.tags, facts.years, facts.gone
+    doc_publishers = facts.publishers
     pub_width = publisher_code_width(len(names))
 
     model.finish()
