@@ -80,7 +80,8 @@ def write_index_cached(
     ``cache/<key>.model`` keeps its model before it was finished, ``<key>.docs`` each document's
     digest: when the documents begin with the same ones (an article added, the newest), their
     terms and files come from there (:class:`.writer.Resume`), the others' terms from
-    ``<cache>-terms/`` (:mod:`.term_cache`). The last index is deleted by a forked child once this one is written.
+    ``<cache>-terms/`` (:mod:`.term_cache`). A forked child deletes the last index once this
+    one is written.
     """
     docs = documents(docs)
     if cache is None:
