@@ -244,3 +244,34 @@ def test_a_failed_deletion_of_the_last_output_fails_the_build(tmp_path, clean):
         "(delete it by hand)\n" in log
     )
     assert same_tree(output, out) == []  # the build itself was whole
+
+
+def test_what_cannot_be_moved_aside_is_left_to_pelican(tmp_path, monkeypatch):
+    """An output folder on a file system of its own (a mount point): Pelican deletes the rest."""
+    from types import SimpleNamespace
+
+    from newsarchive import clear_output
+
+    out = tmp_path / "out"
+    (out / "articles").mkdir(parents=True)
+    (out / "articles" / "a.html").write_text("a", "utf-8")
+    (out / "index.html").write_text("i", "utf-8")
+    real = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:
+        if self.name == "index.html":
+            raise OSError(18, "Invalid cross-device link")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    pelican = SimpleNamespace(
+        output_path=str(out),
+        path=str(tmp_path / "content"),
+        delete_outputdir=True,
+        output_retention=[],
+        settings={},
+    )
+    clear_output.move_aside(pelican)
+    clear_output.wait(pelican)
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert not list(tmp_path.glob(".out.deleting-*"))

@@ -4,12 +4,14 @@ With ``DELETE_OUTPUT_DIRECTORY``, Pelican deletes the output folder's contents b
 anything: 39,000 files at 15,000 articles, seconds on one core. At ``initialized`` this moves
 them (but ``OUTPUT_RETENTION``) into a hidden folder beside it, ``.<output>.deleting-<random>``,
 which a forked child deletes (with any such folder a killed build left) while the build reads
-and writes on; Pelican then finds the folder empty. The report waits for the child
+and writes on; Pelican then finds the folder empty (or deletes what could not be moved: an
+output folder that is a mount point, say). The report waits for the child
 (:func:`wait`); a deletion that fails fails the build. Without ``fork`` Pelican deletes as usual.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -47,10 +49,14 @@ def move_aside(pelican: Any) -> None:
     if not entries and not left:
         return
     aside = output.parent / f"{prefix}{os.urandom(6).hex()}"
-    aside.mkdir()
-    for entry in entries:
-        entry.rename(aside / entry.name)
-    _deleting[id(pelican.settings)] = (Beside(lambda: _delete([aside, *left])), aside)
+    with contextlib.suppress(OSError):
+        aside.mkdir()
+    for entry in entries if aside.is_dir() else []:
+        with contextlib.suppress(OSError):  # not moved (another file system): Pelican deletes it
+            entry.rename(aside / entry.name)
+    folders = [p for p in (aside, *left) if p.is_dir()]
+    if folders:
+        _deleting[id(pelican.settings)] = (Beside(lambda: _delete(folders)), aside)
 
 
 def wait(pelican: Any) -> None:
