@@ -39,8 +39,10 @@ def _delete(folders: list[Path]) -> None:
 
 def move_aside(pelican: Any) -> None:
     """Move the output's contents aside and start deleting them in a forked child."""
-    output = Path(pelican.output_path)
+    output = Path(pelican.output_path).resolve()  # "." has no name, nor a folder beside it
     if not hasattr(os, "fork") or not output.is_dir() or not _would_delete(pelican):
+        return
+    if output.parent == output:  # the root of a file system: Pelican deletes as usual
         return
     keep = set(pelican.output_retention or ())
     entries = [entry for entry in output.iterdir() if entry.name not in keep]
