@@ -45,8 +45,20 @@ def seal(payload: bytes) -> bytes:
 
 def header(payload: bytes) -> bytes:
     """The header line that :func:`seal` puts before ``payload``."""
-    digest = hashlib.sha256(payload).hexdigest()
-    return b"%s %d %s\n" % (_MAGIC, len(payload), digest.encode("ascii"))
+    return _header_line(len(payload), hashlib.sha256(payload).hexdigest())
+
+
+def _header_line(length: int, digest: str) -> bytes:
+    return b"%s %d %s\n" % (_MAGIC, length, digest.encode("ascii"))
+
+
+def _parse_header(line: bytes) -> tuple[int, bytes]:
+    """The payload's length and SHA-256 (hex) a header line gives (without its line break);
+    raises :class:`DamagedEntry` when it is not one."""
+    parts = line.split(b" ")
+    if len(parts) != 3 or parts[0] != _MAGIC or not parts[1].isdigit() or len(parts[2]) != 64:
+        raise DamagedEntry("not a newsarchive cache file")
+    return int(parts[1]), parts[2]
 
 
 def unseal(data: bytes) -> bytes:
@@ -54,13 +66,11 @@ def unseal(data: bytes) -> bytes:
     if not data:
         raise DamagedEntry("empty")
     end = data.find(b"\n", 0, 200)
-    parts = data[:end].split(b" ") if end > 0 else []
-    if len(parts) != 3 or parts[0] != _MAGIC or not parts[1].isdigit() or len(parts[2]) != 64:
-        raise DamagedEntry("not a newsarchive cache file")
-    length, payload = int(parts[1]), data[end + 1 :]
+    length, digest = _parse_header(data[:end] if end > 0 else b"")
+    payload = data[end + 1 :]
     if len(payload) < length:
         raise DamagedEntry(f"truncated: {len(payload)} of {length} bytes")
-    if len(payload) > length or hashlib.sha256(payload).hexdigest().encode() != parts[2]:
+    if len(payload) > length or hashlib.sha256(payload).hexdigest().encode() != digest:
         raise DamagedEntry("altered: its checksum does not match")
     return payload
 
@@ -81,11 +91,7 @@ def damage(data: bytes | None, size: int, digest: str) -> str | None:
 
 def write(path: str | Path, payload: bytes) -> None:
     """Store ``payload`` sealed at ``path``, atomically (temporary file, then one rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic.replacing(path, durable=False) as handle:  # no fsync: thousands per build
-        handle.write(header(payload))
-        handle.write(payload)
+    write_parts(path, [payload])
 
 
 def write_parts(path: str | Path, parts: Sequence[bytes | memoryview]) -> None:
@@ -96,8 +102,8 @@ def write_parts(path: str | Path, parts: Sequence[bytes | memoryview]) -> None:
         length += memoryview(part).nbytes
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic.replacing(path, durable=False) as handle:
-        handle.write(b"%s %d %s\n" % (_MAGIC, length, digest.hexdigest().encode("ascii")))
+    with atomic.replacing(path, durable=False) as handle:  # no fsync: thousands per build
+        handle.write(_header_line(length, digest.hexdigest()))
         for part in parts:
             handle.write(part)
 
@@ -108,14 +114,11 @@ class Reader:
 
     def __init__(self, handle: BinaryIO) -> None:
         line = handle.readline(200)
-        parts = line.rstrip(b"\n").split(b" ") if line.endswith(b"\n") else []
         if not line:
             raise DamagedEntry("empty")
-        if len(parts) != 3 or parts[0] != _MAGIC or not parts[1].isdigit() or len(parts[2]) != 64:
-            raise DamagedEntry("not a newsarchive cache file")
+        self._length, digest = _parse_header(line[:-1] if line.endswith(b"\n") else b"")
+        self._expected = digest.decode("ascii")
         self._handle = handle
-        self._length = int(parts[1])
-        self._expected = parts[2].decode("ascii")
         self._digest = hashlib.sha256()
         self._read = 0
 
@@ -151,16 +154,14 @@ class Reader:
             raise DamagedEntry("altered: its checksum does not match")
 
 
-def load_parts(path: str | Path, decode: Callable[[Reader], T | None], redo: str) -> T | None:
+def load_parts(path: str | Path, decode: Callable[[Reader], T], redo: str) -> T | None:
     """:func:`load` of a :func:`write_parts` file: ``decode`` reads it through a :class:`Reader`,
-    whose :meth:`~Reader.check` passes before its result is used. ``decode`` may give None
-    without reading the rest (the file is whole but of no use)."""
+    whose :meth:`~Reader.check` passes before its result is used."""
 
-    def whole(data: BinaryIO) -> T | None:
+    def whole(data: BinaryIO) -> T:
         reader = Reader(data)
         value = decode(reader)
-        if value is not None:
-            reader.check()
+        reader.check()
         return value
 
     try:
