@@ -66,14 +66,14 @@ def test_no_cache_writes_directly(tmp_path):
 
 
 def test_a_rebuild_tokenizes_only_the_changed_documents(tmp_path, monkeypatch):
-    import newsarchive.search.term_cache as term_cache
+    import newsarchive.search.writer as writer
 
     cache = tmp_path / "cache"
     kept.write_index_cached(DOCS, tmp_path / "one", cache)
     tokenized = []
-    real = term_cache.doc_counts
+    real = writer.doc_counts
     monkeypatch.setattr(
-        term_cache, "doc_counts", lambda doc, table: tokenized.append(doc.url) or real(doc, table)
+        writer, "doc_counts", lambda doc, table: tokenized.append(doc.url) or real(doc, table)
     )
     added = SearchDoc(title="新文章", text="又一篇。", url="articles/c.html", date="2024-07-01")
     kept.write_index_cached([*DOCS, added], tmp_path / "two", cache)

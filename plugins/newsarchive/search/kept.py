@@ -124,9 +124,10 @@ MODEL, DOCS = ".model", ".docs"
 
 def _keep_model(cache: Path, key: str, digests: list[bytes], model: Model) -> None:
     """Keep ``model`` (unfinished) as ``<key>.model`` and its documents' digests as
-    ``<key>.docs``, written last (the next index reads them first)."""
+    ``<key>.docs``, written last (the next index reads them first; the key, which hashes the
+    code's version, names the model it goes with)."""
+    cachefile.write_parts(cache / f"{key}{MODEL}", model.state())
     head = json.dumps({"made": code_version()}).encode("utf-8")
-    cachefile.write_parts(cache / f"{key}{MODEL}", [b"%010d" % len(head), head, *model.state()])
     cachefile.write(cache / f"{key}{DOCS}", head + b"\n" + b"".join(digests))
 
 
@@ -138,17 +139,10 @@ def _read_docs(data: bytes) -> list[bytes] | None:
     return [digests[i : i + 16] for i in range(0, len(digests), 16)]
 
 
-def _read_model(docs: int, read: cachefile.Reader) -> Model:
-    head = json.loads(read.read(int(read.read(10))))
-    if head["made"] != code_version():
-        raise ValueError("made by other code")
-    return Model.restored(read, docs)
-
-
 def _load_model(path: Path, docs: int) -> Model | None:
     """The model of the first ``docs`` documents kept at ``path``, or None (damaged: said)."""
     redo = "adding every document's terms again"
-    return cachefile.load_parts(path, partial(_read_model, docs), redo)
+    return cachefile.load_parts(path, partial(Model.restored, docs=docs), redo)
 
 
 def _resume(cache: Path, key: str, digests: list[bytes]) -> Resume | None:

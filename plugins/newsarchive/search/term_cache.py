@@ -3,8 +3,9 @@
 Adding one article changes every term's weight (the document count and average lengths are
 part of it), so the term shards are written anew. The last index's model gives the terms of the
 documents the new list begins with (:mod:`.kept`); the others' come from here, unless the
-document is new or edited: tokenizing was half of writing the index. Entries are sealed :mod:`..cachefile` files, one
-per document under ``<folder>/<2 hex>/<key>``; a damaged one is a miss (one warning line).
+document is new or edited: tokenizing was half of writing the index. Entries are sealed
+:mod:`..cachefile` files, one per document under ``<folder>/<2 hex>/<key>``; a damaged one is a
+miss (one warning line).
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from .. import cachefile
 from .lunr_index import FieldCounts
-from .writer import Counter, SearchDoc, doc_counts
+from .writer import Counter, SearchDoc
 
 
 def encode(counts: list[FieldCounts]) -> bytes:
@@ -71,7 +71,7 @@ class TermCache(Counter):
         cached = self.entries.load(key, decode, "tokenizing the document again")
         if cached is not None:
             return cached
-        counts = doc_counts(replace(doc, text=plain(doc.text)), self.table())
+        counts = super().__call__(i, doc, plain)
         self.entries.write(key, encode(counts))
         return counts
 
