@@ -160,7 +160,13 @@ def load_parts(path: str | Path, decode: Callable[[Reader], T], redo: str) -> T 
 
     def whole(data: BinaryIO) -> T:
         reader = Reader(data)
-        value = decode(reader)
+        try:
+            value = decode(reader)
+        except DamagedEntry:
+            raise
+        except Exception:
+            reader.check()  # an altered payload may fail to decode: say how it is damaged
+            raise
         reader.check()
         return value
 
@@ -215,12 +221,16 @@ def _shown(path: str | Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def prune(folder: Path, used: set[Path]) -> int:
-    """Delete the entries ``folder/<2 hex>/<name>`` that are not in ``used`` (what this build
-    read or wrote) and the subfolders left empty; return how many entries went."""
+def prune(folder: Path, used: set[str]) -> int:
+    """Delete the entries ``folder/<2 hex>/<name>`` whose names are not in ``used`` (what this
+    build read or wrote) and the subfolders left empty; return how many entries went."""
     if not folder.is_dir():
         return 0
-    stale = [entry for entry in folder.glob("*/*") if entry not in used]
+    stale = [
+        entry
+        for entry in folder.glob("*/*")
+        if entry.name not in used or entry.parent.name != entry.name[:2]
+    ]
     for entry in stale:
         entry.unlink(missing_ok=True)
     for sub in {entry.parent for entry in stale}:
@@ -236,13 +246,17 @@ class Entries:
     def __init__(self, folder: Path, suffix: str = "") -> None:
         self.folder = folder
         self.suffix = suffix
-        self._used: set[Path] = set()
+        self._used: set[str] = set()
+
+    def use(self, key: str) -> None:
+        """Count entry ``key`` as used (not pruned)."""
+        self._used.add(key + self.suffix)
 
     def path(self, key: str) -> Path:
         """Where entry ``key`` is; it counts as used."""
-        path = self.folder / key[:2] / f"{key}{self.suffix}"
-        self._used.add(path)
-        return path
+        name = key + self.suffix
+        self._used.add(name)
+        return self.folder / key[:2] / name
 
     def load(self, key: str, decode: Callable[[bytes], T], redo: str) -> T | None:
         """:func:`load` of entry ``key``."""

@@ -78,7 +78,7 @@ class TermCache(Counter):
     def keep(self, ids: Iterable[int]) -> None:
         """Count the entries of documents ``ids`` as used (their terms came from elsewhere)."""
         for i in ids:
-            self.entries.path(self._key(i))
+            self.entries.use(self._key(i))
 
     def prune(self) -> int:
         """Delete the entries this build did not use (edited or removed articles); how many."""
