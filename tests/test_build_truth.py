@@ -246,6 +246,34 @@ def test_a_failed_deletion_of_the_last_output_fails_the_build(tmp_path, clean):
     assert same_tree(output, out) == []  # the build itself was whole
 
 
+def test_the_files_another_room_keeps_are_left_in_place(tmp_path):
+    """The page cache's unchanged pages stay, with the folders holding them; all else goes,
+    there too, and Pelican's own deletion is told to spare them."""
+    from types import SimpleNamespace
+
+    from newsarchive import clear_output
+
+    out = tmp_path / "out"
+    for name in (".git/HEAD", "articles/a.html", "articles/b.html", "articles/x/c.html",
+                 "index.html", "tags/a.html"):  # fmt: skip
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(name, "utf-8")
+    pelican = SimpleNamespace(
+        output_path=str(out),
+        path=str(tmp_path / "content"),
+        delete_outputdir=True,
+        output_retention=[".git"],
+        settings={},
+    )
+    kept = {"articles/a.html", "articles/gone.html", "index.html/not-a-folder.html"}
+    clear_output.move_aside(pelican, keep=lambda p: kept)
+    clear_output.wait(pelican)
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert left == [".git/HEAD", "articles/a.html"]
+    assert sorted(pelican.output_retention) == [".git", "articles", "index.html"]
+    assert not list(tmp_path.glob(".out.deleting-*"))
+
+
 def test_what_cannot_be_moved_aside_is_left_to_pelican(tmp_path, monkeypatch):
     """An output folder on a file system of its own (a mount point): Pelican deletes the rest."""
     from types import SimpleNamespace

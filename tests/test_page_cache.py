@@ -13,13 +13,24 @@ from browser_support import build_site
 from test_build_truth import same_tree, small_content
 
 
-def pages_line(result) -> tuple[int, int]:
-    """(rendered, copied) from the build's article pages line."""
+def placed(result) -> tuple[int, int, int]:
+    """(rendered, copied, left in place) from the build's article pages line."""
     log = result.stdout + result.stderr
     assert result.returncode == 0, log
-    found = re.search(r"article pages: (\d+) rendered, (\d+) unchanged ones copied", log)
+    found = re.search(
+        r"article pages: (\d+) rendered, (\d+) unchanged ones copied from the cache, "
+        r"(\d+) left in place",
+        log,
+    )
     assert found, log
-    return int(found[1]), int(found[2])
+    return int(found[1]), int(found[2]), int(found[3])
+
+
+def pages_line(result) -> tuple[int, int]:
+    """(rendered, copied) from the build's article pages line (none left in place)."""
+    rendered, copied, left = placed(result)
+    assert left == 0
+    return rendered, copied
 
 
 def add_capture(content: Path, epoch_ms: int) -> Path:
@@ -80,6 +91,55 @@ def test_a_damaged_page_is_rendered_again(tmp_path):
     assert f"damaged cache entry {entry} (truncated" in result.stderr
     assert same_tree(tmp_path / "one", tmp_path / "two") == []
     shutil.rmtree(tmp_path / "two")
+
+
+def times(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.html")}
+
+
+def test_a_rebuild_leaves_the_unchanged_pages_where_they_are(tmp_path):
+    content = small_content(tmp_path / "content")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    rendered, _, _ = placed(build_site(content, out, cache=cache))
+    before = times(out / "articles")
+    assert rendered == len(before)
+
+    add_capture(content, 1_700_000_000_000)
+    rendered, copied, left = placed(build_site(content, out, cache=cache))
+    assert 2 <= rendered <= 6 and copied == 0 and rendered + left == len(before) + 1
+    after = times(out / "articles")
+    assert sum(after[name] == mtime for name, mtime in before.items()) == left  # not touched
+    placed(build_site(content, tmp_path / "cold", cache=tmp_path / "fresh"))  # a cold build
+    assert same_tree(tmp_path / "cold", out) == []
+
+    # A page changed or deleted by hand is copied back; a stray file goes with the last output.
+    edited, deleted = sorted(after)[:2]
+    (out / "articles" / edited).write_text("changed by hand", "utf-8")
+    (out / "articles" / deleted).unlink()
+    (out / "articles" / "stray.html").write_text("not this build's", "utf-8")
+    assert placed(build_site(content, out, cache=cache)) == (0, 2, len(after) - 2)
+    assert same_tree(tmp_path / "cold", out) == []
+
+    # A removed article's page goes; its neighbours are rendered anew.
+    sorted((content / "articles" / "rfi").glob("*.md"))[0].unlink()
+    rendered, copied, left = placed(build_site(content, out, cache=cache))
+    assert 1 <= rendered <= 4 and copied == 0 and rendered + left == len(after) - 1
+    placed(build_site(content, tmp_path / "cold2", cache=tmp_path / "fresh2"))  # a cold build
+    assert same_tree(tmp_path / "cold2", out) == []
+
+
+def test_a_damaged_record_of_the_pages_in_place_has_them_copied(tmp_path):
+    content = small_content(tmp_path / "content")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    rendered, _, _ = placed(build_site(content, out, cache=cache))
+    record = cache / "newsarchive-pages" / "in-place.json"
+    record.write_bytes(record.read_bytes()[:-10])
+    result = build_site(content, out, cache=cache)
+    assert placed(result) == (0, rendered, 0)
+    assert f"damaged cache entry {record} (truncated" in result.stderr
+    assert placed(build_site(content, out, cache=cache)) == (0, 0, rendered)  # healed
+    placed(build_site(content, tmp_path / "cold", cache=tmp_path / "fresh"))  # a cold build
+    assert same_tree(tmp_path / "cold", out) == []
 
 
 # --- the writer and the keys, without a whole build ---------------------------------------------

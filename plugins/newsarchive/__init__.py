@@ -26,7 +26,7 @@ def register() -> None:
     images.register()
     register_sources()
     page_cache.register()
-    clear_output.register()
+    clear_output.register(keep=page_cache.pages_in_place)
     # Pelican calls a signal's handlers in no set order: the plugin's one ``finalized`` handler
     # runs these in order, then prints the report and sets the exit status.
     report.register(

@@ -7,6 +7,9 @@ which a forked child deletes (with any such folder a killed build left) while th
 and writes on; Pelican then finds the folder empty (or deletes what could not be moved: an
 output folder that is a mount point, say). The report waits for the child
 (:func:`wait`); a deletion that fails fails the build. Without ``fork`` Pelican deletes as usual.
+
+Files another room will deal with (``keep``: the page cache's unchanged article pages) are left
+where they are, and the folders that hold them; that room deletes those it does not use.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,7 @@ from .report import errors
 
 _PREFIX = ".{name}.deleting-"
 _deleting: dict[int, tuple[Beside[None], Path]] = {}
+_keep: Callable[[Any], set[str]] | None = None
 
 
 def _would_delete(pelican: Any) -> bool:
@@ -37,15 +42,39 @@ def _delete(folders: list[Path]) -> None:
         shutil.rmtree(folder)
 
 
-def move_aside(pelican: Any) -> None:
-    """Move the output's contents aside and start deleting them in a forked child."""
+def _to_move(output: Path, retention: set[str], kept: set[str]) -> Iterator[Path]:
+    """The output-relative paths to move aside: every entry but those of ``retention`` (at the
+    top), the ``kept`` files (POSIX output-relative names) and the folders that hold them,
+    whose other entries are moved."""
+    holding = {str(parent) for name in kept for parent in Path(name).parents}
+    todo = [Path()]
+    while todo:
+        folder = todo.pop()
+        with os.scandir(output / folder) as entries:
+            for entry in entries:
+                name = folder / entry.name
+                if folder == Path() and entry.name in retention:
+                    continue
+                if str(name) in holding and entry.is_dir(follow_symlinks=False):
+                    todo.append(name)
+                elif str(name) not in kept or not entry.is_file(follow_symlinks=False):
+                    yield name
+
+
+def move_aside(pelican: Any, keep: Callable[[Any], set[str]] | None = None) -> None:
+    """Move the output's contents (but ``keep(pelican)``) aside and start deleting them in a
+    forked child."""
     output = Path(pelican.output_path).resolve()  # "." has no name, nor a folder beside it
     if not hasattr(os, "fork") or not output.is_dir() or not _would_delete(pelican):
         return
     if output.parent == output:  # the root of a file system: Pelican deletes as usual
         return
-    keep = set(pelican.output_retention or ())
-    entries = [entry for entry in output.iterdir() if entry.name not in keep]
+    retention = set(pelican.output_retention or ())
+    kept = keep(pelican) if keep is not None else set()
+    if kept:  # Pelican's own deletion must spare them too
+        tops = {Path(name).parts[0] for name in kept}
+        pelican.output_retention = [*(pelican.output_retention or ()), *sorted(tops)]
+    entries = list(_to_move(output, retention, kept))
     prefix = _PREFIX.format(name=output.name)
     left = [p for p in output.parent.glob(f"{prefix}*") if p.is_dir()]  # by killed builds
     if not entries and not left:
@@ -55,7 +84,8 @@ def move_aside(pelican: Any) -> None:
         aside.mkdir()
     for entry in entries if aside.is_dir() else []:
         with contextlib.suppress(OSError):  # not moved (another file system): Pelican deletes it
-            entry.rename(aside / entry.name)
+            (aside / entry).parent.mkdir(parents=True, exist_ok=True)
+            (output / entry).rename(aside / entry)
     folders = [p for p in (aside, *left) if p.is_dir()]
     if folders:
         _deleting[id(pelican.settings)] = (Beside(lambda: _delete(folders)), aside)
@@ -76,5 +106,13 @@ def wait(pelican: Any) -> None:
         )
 
 
-def register() -> None:
-    signals.initialized.connect(move_aside)
+def start(pelican: Any) -> None:
+    """``initialized``: :func:`move_aside`, keeping what the registered ``keep`` names."""
+    move_aside(pelican, _keep)
+
+
+def register(keep: Callable[[Any], set[str]] | None = None) -> None:
+    """Connect the deletion; ``keep(pelican)`` names the output files to leave in place."""
+    global _keep
+    _keep = keep
+    signals.initialized.connect(start)

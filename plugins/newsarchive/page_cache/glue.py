@@ -1,16 +1,20 @@
-"""Pelican glue of the page cache: a writer that copies unchanged article pages.
+"""Pelican glue of the page cache: a writer that leaves or copies unchanged article pages.
 
 Adding one article changes the keys (:mod:`.keys`) of its two neighbours and of the other
-captures of its URL; every other page is copied from ``CACHE_PATH/newsarchive-pages``
-(:mod:`.store`) by a process of its own (:mod:`.copier`) while Pelican goes on with the listings:
-copying was two thirds of a rebuild's rendering at 15,000 articles. The writer waits for it at
-``article_writer_finalized`` and renders what it could not copy. Entries this build did not use
-are removed at its end. ``NEWSARCHIVE_PAGE_CACHE = False`` (or ``NEWSARCHIVE_CACHE = False``)
-renders every page.
+captures of its URL. Every other page is already in the output, as the last build wrote it: it
+is left there (:mod:`.in_place`; the last output's deletion spares it, :func:`pages_in_place`).
+A page that is not there, or not as it was written, is copied from
+``CACHE_PATH/newsarchive-pages`` (:mod:`.store`) by a process of its own (:mod:`.copier`) while
+Pelican goes on with the listings. The writer waits for it at ``article_writer_finalized``,
+renders what it could not copy, deletes the pages left in place that this build did not write,
+and records the pages for the next build. Entries this build did not use are removed at its end.
+``NEWSARCHIVE_PAGE_CACHE = False`` (or ``NEWSARCHIVE_CACHE = False``) renders every page.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from .copier import Copier
+from .in_place import InPlace, record, save, take
 from .keys import Opaque, article_key, page_content, site_key
 from .store import FOLDER, PageCache
 
@@ -37,16 +42,19 @@ class _Kept:
 
 
 class CachingWriter(Writer):
-    """Pelican's writer, having an article's page copied from the :class:`.store.PageCache`
+    """Pelican's writer, leaving an article's page as it is when the last build wrote it with
+    the same key (:attr:`in_place`), else having it copied from the :class:`.store.PageCache`
     when its key is there (and keeping what it renders)."""
 
     cache: PageCache | None = None
     site: str = ""
+    in_place: InPlace | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._copier: Copier | None = None
         self._asked: list[tuple[str, Any, dict[str, Any], tuple, dict[str, Any], str, str]] = []
+        self.pages: dict[str, str] = {}  # output-relative name → key, of every article page
 
     def write_file(
         self, name: str, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any
@@ -62,12 +70,22 @@ class CachingWriter(Writer):
             context["localsiteurl"] = path_to_url(get_relative_path(name))
         key = article_key(self.site, article, page_content(article))
         path = sanitised_join(self.output_path, name)
-        if cache.has(key) and self._claim(path, kwargs.get("override_output", False)):
-            if self._copier is None:
-                self._copier = Copier(cache.entries.folder)
-            if self._copier.copy(key, path):
-                self._asked.append((name, template, context, args, kwargs, key, path))
+        if self._claim(path, kwargs.get("override_output", False)):
+            self.pages[os.path.normpath(name)] = key
+            if self.in_place is not None and self.in_place.unchanged(
+                os.path.normpath(name), key, path
+            ):  # written, as it is
+                cache.left += 1
+                cache.keep(key)
+                written = {**context, **kwargs, "output_file": name}
+                signals.content_written.send(path, context=written)
                 return None
+            if cache.has(key):
+                if self._copier is None:
+                    self._copier = Copier(cache.entries.folder)
+                if self._copier.copy(key, path):
+                    self._asked.append((name, template, context, args, kwargs, key, path))
+                    return None
             self._unclaim(path)
         self._render(name, template, context, args, kwargs, key)
         return None
@@ -84,6 +102,7 @@ class CachingWriter(Writer):
         assert self.cache is not None
         kept = _Kept(template)
         super().write_file(name, kept, context, *args, **kwargs)
+        self.pages[os.path.normpath(name)] = key
         self.cache.put(key, kept.page)
         self.cache.rendered += 1
 
@@ -120,6 +139,8 @@ class CachingWriter(Writer):
 
 
 _state: dict[str, Any] = {}
+_taken: dict[int, InPlace | None] = {}  # by id(settings): the last build's record, once read
+_spared: dict[int, set[str]] = {}  # by id(settings): its pages the output's deletion left
 
 
 def _enabled(settings: dict[str, Any]) -> bool:
@@ -128,16 +149,41 @@ def _enabled(settings: dict[str, Any]) -> bool:
     )
 
 
+def _folder(settings: dict[str, Any]) -> Path:
+    return Path(settings.get("CACHE_PATH", "cache")) / FOLDER
+
+
+def _take(pelican: Any) -> InPlace | None:
+    """The pages the last build left in this build's output (:func:`.in_place.take`, once)."""
+    settings = pelican.settings
+    if id(settings) not in _taken:
+        output = os.path.realpath(pelican.output_path)
+        _taken[id(settings)] = take(_folder(settings), output) if _enabled(settings) else None
+    return _taken[id(settings)]
+
+
+def pages_in_place(pelican: Any) -> set[str]:
+    """The last build's article pages (output-relative names) that the deletion of its output
+    should leave where they are (``initialized``): :func:`finish_copies` deletes those this
+    build does not write."""
+    placed = _take(pelican)
+    names = set(placed.pages) if placed is not None else set()
+    _spared[id(pelican.settings)] = names
+    return names
+
+
 def writer_class(pelican: Any) -> type[Writer]:
     """The writer for this build (``get_writer``)."""
     off = _state.pop("off", False)
     _state.clear()
     CachingWriter.cache = None
     settings = pelican.settings
+    placed = _take(pelican)
+    del _taken[id(settings)]
     if off or not _enabled(settings):
         return Writer
-    folder = Path(settings.get("CACHE_PATH", "cache")) / FOLDER
-    CachingWriter.cache = _state["cache"] = PageCache(folder)
+    CachingWriter.cache = _state["cache"] = PageCache(_folder(settings))
+    CachingWriter.in_place = placed
     return CachingWriter
 
 
@@ -160,23 +206,47 @@ def key_site(generators: list[Any]) -> None:
 
 
 def finish(pelican: Any) -> None:
-    """Say how many article pages were rendered and copied; prune the cache."""
+    """Say how many article pages were rendered, copied and left in place; prune the cache."""
     cache = _state.pop("cache", None)
     CachingWriter.cache = None
+    CachingWriter.in_place = None
     if cache is None:
         return
     removed = cache.prune()
     print(
         f"newsarchive: article pages: {cache.rendered} rendered, {cache.copied} unchanged ones "
-        "copied from the cache" + (f"; {removed} unused cache entries removed" if removed else ""),
+        f"copied from the cache, {cache.left} left in place"
+        + (f"; {removed} unused cache entries removed" if removed else ""),
         file=sys.stderr,
     )
 
 
+def _delete(path: str, output: str) -> None:
+    """Delete the file at ``path`` and the folders it leaves empty, up to ``output``."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    folder, output = os.path.dirname(path), os.path.abspath(output)
+    while folder.startswith(output + os.sep):
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty
+            break
+        folder = os.path.dirname(folder)
+
+
 def finish_copies(generator: Any, writer: Any) -> None:
-    """Have the writer wait for its copies once the articles' pages and listings are written."""
+    """Once the articles' pages and listings are written: have the writer wait for its
+    copies; delete the pages the output's deletion spared that this build did not write (as the
+    rest of the last output was); record the pages written for the next build."""
     if isinstance(writer, CachingWriter):
         writer.finish_copies()
+    for name in _spared.pop(id(generator.settings), ()):
+        path = sanitised_join(writer.output_path, name)
+        if path not in writer._written_files:
+            _delete(path, writer.output_path)
+    if isinstance(writer, CachingWriter) and writer.cache is not None and writer.pages:
+        output = os.path.realpath(writer.output_path)
+        save(writer.cache.entries.folder, record(output, writer.pages))
 
 
 def register() -> None:

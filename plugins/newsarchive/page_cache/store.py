@@ -17,10 +17,15 @@ class PageCache:
         self.entries = cachefile.Entries(folder)
         self.copied = 0
         self.rendered = 0
+        self.left = 0  # left in the output as the last build wrote them (:mod:`.in_place`)
 
     def has(self, key: str) -> bool:
         """Whether there is an entry for ``key`` (it counts as used: not pruned)."""
         return self.entries.path(key).is_file()
+
+    def keep(self, key: str) -> None:
+        """Count the entry of ``key`` as used (its page was left in the output)."""
+        self.entries.use(key)
 
     def get(self, key: str) -> bytes | None:
         """The page of ``key`` as UTF-8, or None."""
