@@ -143,3 +143,28 @@ def test_the_documents_file_and_the_documents_have_one_index_key(tmp_path):
         assert [replace(d, text=written.html(d.text)) for d in written.facts()] == docs
         assert index_key(written, options.tag_url) == index_key(docs, options.tag_url)
         assert index_key(written, options.tag_url) != index_key(docs[:1], options.tag_url)
+
+
+def test_the_index_reads_the_html_before_pelicans_link_pass(tmp_path):
+    """The search index starts before the static files are known: it takes the article's HTML
+    before Pelican rewrites its intrasite links, whose text is the same."""
+    from types import SimpleNamespace
+
+    from newsarchive.search.text import html_to_text
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    settings = {**DEFAULT_CONFIG, "SITEURL": "", "PATH": str(tmp_path)}
+    context = {**settings, "localsiteurl": "", "generated_content": {}, "static_links": set()}
+    context["static_content"] = {"images/map.jpg": SimpleNamespace(url="images/map.jpg")}
+    html = '<p>地图<img src="{static}/images/map.jpg" alt="朝鲜">见<a href="{static}/images/map.jpg">此</a></p>'
+    metadata = {"title": "t", "date": datetime(2024, 6, 1)}
+    article = Article(html, metadata=metadata, settings=settings,
+                      source_path=str(tmp_path / "a.md"), context=context)  # fmt: skip
+    doc = glue.search_doc(article)
+    assert (
+        doc.text == html
+        and "images/map.jpg" in article.content
+        and "{static}" not in article.content
+    )
+    assert html_to_text(doc.text) == html_to_text(article.content)

@@ -90,8 +90,8 @@ class _ArchivedFileMixin:
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         build = current_build()
-        if is_archived_file(source_path):
-            result = build.result(source_path)
+        if os.path.abspath(source_path) in build.results or is_archived_file(source_path):
+            result = build.result(source_path)  # converted before (preconvert), or now
         elif is_pelican_document(Path(source_path)):
             return super().read(source_path)  # type: ignore[misc]
         else:
@@ -180,4 +180,3 @@ def register() -> None:
     signals.initialized.connect(start_build)
     signals.readers_init.connect(install_readers)
     signals.article_generator_init.connect(preconvert)
-    signals.article_generator_finalized.connect(check_problems)

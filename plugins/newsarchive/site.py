@@ -290,4 +290,3 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(order_articles)
     signals.article_generator_pretaxonomy.connect(index_periods)
     signals.article_generator_pretaxonomy.connect(index_tag_pages)
-    signals.article_generator_finalized.connect(annotate)

@@ -1,10 +1,11 @@
 """Pelican glue for search: render ``search.html``, write ``output/search/`` after the build.
 
 - ``initialized``: add the ``search`` direct template when the theme has ``search.html``;
-- ``article_generator_finalized``: remember the articles;
-- ``all_generators_finalized``: start the index job (:mod:`.job`: the index, and lunr.min.js
-  from ``node_modules``, npm): a forked child writes the documents to a file and becomes the
-  job, which runs on another core while Pelican writes the pages;
+- once the articles are final (:func:`start_search_index`, called by the plugin's one
+  ``article_generator_finalized`` handler, after the sources' marks): start the index job
+  (:mod:`.job`: the index, and lunr.min.js from ``node_modules``, npm): a forked child writes
+  the documents to a file and becomes the job, which runs on another core while Pelican
+  writes the pages;
 - ``finalized`` (called by :mod:`..report.glue`, before the report): wait for it, log its
   figures, or print its error in one line (which fails the build).
 
@@ -58,14 +59,11 @@ def add_search_page(pelican: Any) -> None:
             settings["DIRECT_TEMPLATES"] = [*templates, "search"]
 
 
-def remember_articles(generator: Any) -> None:
-    """Keep the article generator's articles for :func:`write_search_index`."""
-    _articles[id(generator.settings)] = list(generator.articles)
-
-
 def search_doc(article: Any) -> SearchDoc:
-    """What the index needs from one Pelican article; its text is the article's HTML, which
-    the job makes plain text (:class:`.job.DocsFile`)."""
+    """What the index needs from one Pelican article; its text is the article's HTML, which the
+    job makes plain text (:class:`.job.DocsFile`). That is the HTML before Pelican's pass over
+    intrasite links (``{static}…``), which changes attribute values only, never the text: the
+    words are the same, and the pass would need the files of generators that run later."""
     source = getattr(article, "source", "") or ""
     authors = [str(a) for a in getattr(article, "authors", None) or []]
     column = getattr(article, "column", "") or ""
@@ -73,7 +71,7 @@ def search_doc(article: Any) -> SearchDoc:
     category = getattr(article, "category", None)
     return SearchDoc(
         title=html.unescape(str(article.title)),
-        text=article.content or "",
+        text=_html(article),
         url=article.url,
         date=article.date.strftime("%Y-%m-%d"),
         publisher=source,
@@ -84,6 +82,11 @@ def search_doc(article: Any) -> SearchDoc:
         extra=" ".join([source, column, *authors]),
         gone=getattr(getattr(article, "source_mark", None), "status", "") == "gone",
     )
+
+
+def _html(article: Any) -> str:
+    html = getattr(article, "_content", None)
+    return html if isinstance(html, str) else article.content or ""
 
 
 def lunr_js(settings: dict[str, Any]) -> Path | None:
@@ -213,16 +216,18 @@ def _become_job(send: Any, docs: Path, start: float) -> NoReturn:
 _jobs: dict[int, _Job] = {}
 
 
-def start_search_index(generators: list[Any]) -> None:
-    """Start writing the index in a forked process, once every article's content is final."""
-    if "fork" not in multiprocessing.get_all_start_methods() or not generators:
+def start_search_index(generator: Any) -> None:
+    """Start writing the index of the article generator's articles in a forked process (where
+    there is no ``fork``: at ``finalized``, here)."""
+    settings = generator.settings
+    if not _enabled(settings):
         return
-    settings = generators[0].settings
-    articles = _articles.pop(id(settings), None)
-    if not _enabled(settings) or articles is None:
+    articles = list(generator.articles)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        _articles[id(settings)] = articles
         return
     give_back()  # what the build freed since tagging, before the fork shares its memory
-    _jobs[id(settings)] = _Job(articles, settings, generators[0].output_path)
+    _jobs[id(settings)] = _Job(articles, settings, generator.output_path)
 
 
 def write_search_index(pelican: Any) -> None:
@@ -257,5 +262,3 @@ def write_search_index(pelican: Any) -> None:
 def register() -> None:
     """Connect the search glue to Pelican's signals."""
     signals.initialized.connect(add_search_page)
-    signals.article_generator_finalized.connect(remember_articles)
-    signals.all_generators_finalized.connect(start_search_index)

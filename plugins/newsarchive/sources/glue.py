@@ -73,5 +73,4 @@ def write(generator: Any, writer: Any) -> None:
 
 
 def register() -> None:
-    signals.article_generator_finalized.connect(annotate)
     signals.article_writer_finalized.connect(write)
