@@ -399,13 +399,19 @@ def test_a_kept_model_gives_back_the_model_of_its_first_documents(tmp_path):
         return model
 
     path = tmp_path / "model"
-    cachefile.write_parts(path, added(len(docs)).state())
+    whole = added(len(docs))
+    with pytest.raises(RuntimeError, match="not finished"):
+        whole.state()
+    whole.finish()
+    cachefile.write_parts(path, whole.state())
     for n in range(1, len(docs) + 1):
         restored = cachefile.load_parts(path, lambda read, n=n: Model.restored(read, n), "redo")
         direct = added(n)
         assert list(restored.ordinals.items()) == list(direct.ordinals.items())
         assert restored.seen == direct.seen and restored.lengths == direct.lengths
-        assert restored._postings == direct._postings and restored._large == direct._large
+        assert restored._large == direct._large
+        for mine, theirs in zip(restored._postings, direct._postings, strict=True):
+            assert sorted(mine) == sorted(theirs)  # the same postings, in finished order
         restored.add([field_counts(["新词", "后来"]), field_counts(["后来"])])  # goes on alike
         direct.add([field_counts(["新词", "后来"]), field_counts(["后来"])])
         restored.finish()

@@ -77,7 +77,7 @@ def write_index_cached(
     The last index is kept under ``cache/<key>/`` (one at a time) and hard-linked (or copied)
     into ``out``; a rebuild with no changes writes no index at all. ``cache/<key>.json``, written
     last, lists every file's size and SHA-256: a kept index is used only when it is whole.
-    ``cache/<key>.model`` keeps its model before it was finished, ``<key>.docs`` each document's
+    ``cache/<key>.model`` keeps its finished model (postings sorted), ``<key>.docs`` each document's
     digest: when the documents begin with the same ones (an article added, the newest), their
     terms and files come from there (:class:`.writer.Resume`), the others' terms from
     ``<cache>-terms/`` (:mod:`.term_cache`). A forked child deletes the last index once this
@@ -123,7 +123,7 @@ MODEL, DOCS = ".model", ".docs"
 
 
 def _keep_model(cache: Path, key: str, digests: list[bytes], model: Model) -> None:
-    """Keep ``model`` (unfinished) as ``<key>.model`` and its documents' digests as
+    """Keep ``model`` (finished) as ``<key>.model`` and its documents' digests as
     ``<key>.docs``, written last (the next index reads them first; the key, which hashes the
     code's version, names the model it goes with)."""
     cachefile.write_parts(cache / f"{key}{MODEL}", model.state())

@@ -28,7 +28,6 @@ import json
 import math
 import sys
 from array import array
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -87,6 +86,8 @@ class Model:
         self._postings = [array("Q") for _ in fields]  # packed; sorted by finish
         self._large: dict[tuple[int, int, int], int] = {}  # (field, term, doc) → count
         self._starts: list[np.ndarray] = []  # after finish: each term's first posting, per field
+        # per field, how many postings lead in finished order (restored): the rest are added
+        self._ordered = [0 for _ in fields]
         self._denominators: dict[int, np.ndarray] = {}
 
     def add(self, doc_fields: Sequence[FieldCounts]) -> None:
@@ -120,28 +121,31 @@ class Model:
         self.n_docs = doc + 1
 
     def state(self) -> list[bytes | memoryview]:
-        """The unfinished model, as the parts of a file (:meth:`restored` reads it back)."""
-        if self.terms:
-            raise RuntimeError("the model is finished: it has no state to keep")
-        terms = "\n".join(self.ordinals).encode("utf-8")  # in ordinal order; no term has a \n
+        """The finished model, as the parts of a file (:meth:`restored` reads it back): its terms
+        in order, each one's ordinal, the field lengths and the sorted postings."""
+        if self.ordinals and not self.terms:
+            raise RuntimeError("the model is not finished: finish it before keeping it")
+        terms = "\n".join(self.terms).encode("utf-8")  # in lunr.js's order; no term has a \n
+        ordinals = array("I", map(self.ordinals.__getitem__, self.terms))
         head = {
             "fields": self.fields,
             "boosts": self.boosts,
             "docs": self.n_docs,
-            "terms": len(self.ordinals),
+            "terms": len(self.terms),
             "termBytes": len(terms),
             "postings": [len(p) for p in self._postings],
             "large": [[f, t, d, n] for (f, t, d), n in self._large.items()],
             "byteorder": sys.byteorder,
         }
         data = json.dumps(head).encode("utf-8")
-        arrays = [self.seen, *self.lengths, *self._postings]
+        arrays = [self.seen, *self.lengths, ordinals, *self._postings]
         return [b"%010d" % len(data), data, terms, *map(memoryview, arrays)]
 
     @classmethod
     def restored(cls, read: Reader, docs: int) -> Model:
         """The model of the first ``docs`` documents of a :meth:`state` read from ``read``: the
-        same ordinals, lengths and postings as adding those documents gives."""
+        same ordinals, lengths and postings as adding those documents gives. Its postings stay
+        in the order they were finished in, so :meth:`finish` only merges those added since."""
         head = json.loads(read.read(int(read.read(10))))
         if head["byteorder"] != sys.byteorder:
             raise ValueError("kept on a machine of another byte order")
@@ -152,15 +156,21 @@ class Model:
         terms = read.read(head["termBytes"]).decode("utf-8").split("\n")
         model.seen = _read_array(read, "I", n)
         model.lengths = [_read_array(read, "I", n) for _ in model.fields]
+        ordinal_of = _read_array(read, "I", head["terms"])
         model._postings = [_read_array(read, "Q", count) for count in head["postings"]]
-        known = model.seen[docs - 1]
-        model.ordinals = dict(zip(terms[:known], range(known), strict=True))
+        known = model.seen[docs - 1]  # the terms of the first documents: ordinals below this
+        by_ordinal = [""] * len(terms)
+        for rank, ordinal in enumerate(ordinal_of):
+            by_ordinal[ordinal] = terms[rank]
+        model.ordinals = dict(zip(by_ordinal[:known], range(known), strict=True))
         del model.seen[docs:]
         for lengths in model.lengths:
             del lengths[docs:]
+        codes = np.frombuffer(ordinal_of, np.uint32).astype(np.uint64)
         for postings in model._postings:
-            del postings[_first_posting(postings, docs) :]
-        model._large = {(f, t, d): c for f, t, d, c in head["large"] if d < docs}
+            _by_ordinal(postings, codes, docs)
+        model._ordered = [len(p) for p in model._postings]
+        model._large = {(f, int(ordinal_of[t]), d): c for f, t, d, c in head["large"] if d < docs}
         model.n_docs = docs
         return model
 
@@ -175,12 +185,15 @@ class Model:
             count, dtype=np.uint64
         )
         firsts = np.arange(count, dtype=np.uint64) << TERM_SHIFT
-        for postings in self._postings:
+        for f, postings in enumerate(self._postings):
             packed = np.frombuffer(postings, np.uint64)
             for at in range(0, len(packed), _CHUNK):
                 part = packed[at : at + _CHUNK]
                 part[:] = (rank[part >> TERM_SHIFT] << TERM_SHIFT) | (part & _LOW)
-            packed.sort()
+            if self._ordered[f] >= len(packed) // 2:  # a sorted run, then the postings added
+                packed.sort(kind="stable")  # a merge of runs, not a sort anew
+            else:
+                packed.sort()
             self._starts.append(np.append(np.searchsorted(packed, firsts), len(packed)))
         self._large = {(f, int(rank[t]), d): n for (f, t, d), n in self._large.items()}
 
@@ -239,12 +252,19 @@ class Model:
             first = end
 
 
-def _first_posting(postings: array, doc: int) -> int:
-    """Where the postings of document ``doc`` on start: :meth:`Model.add` appends each
-    document's after the last's."""
-    return bisect_left(
-        range(len(postings)), doc, key=lambda i: (postings[i] >> DOC_SHIFT) & _DOC_MASK
-    )
+def _by_ordinal(postings: array, ordinal_of: np.ndarray, docs: int) -> None:
+    """Recode ``postings`` (finished: each term by its rank) by the terms' ordinals, in place,
+    keeping those of documents below ``docs`` in their order."""
+    packed = np.frombuffer(postings, np.uint64)
+    kept = 0
+    for at in range(0, len(packed), _CHUNK):
+        part = packed[at : at + _CHUNK]
+        part = part[((part >> DOC_SHIFT) & _DOC_MASK) < docs]
+        part = (ordinal_of[part >> TERM_SHIFT] << TERM_SHIFT) | (part & _LOW)
+        packed[kept : kept + len(part)] = part  # never ahead of what is still to be read
+        kept += len(part)
+    del packed, part  # no view of the array left: it can shrink
+    del postings[kept:]
 
 
 def _read_array(read: Reader, typecode: str, count: int) -> array:

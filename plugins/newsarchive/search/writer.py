@@ -300,7 +300,7 @@ def write_index(
     gives a document's counted terms (:class:`Counter`, or a cache of it); ``digests``, when
     given, receives each file's name (relative to ``out``) → [size, SHA-256]. With ``resume``,
     the first documents' terms and files come from the last index; ``keep_model`` is given the
-    model once every document is in, before it is finished (to keep it for the next index).
+    model once it is finished (to keep it for the next index).
     """
     start = time.perf_counter()
     docs = documents(docs)
@@ -486,14 +486,14 @@ def _write_model(
     assert model is not None
     if model.n_docs != len(facts.publishers):
         raise ValueError(f"{model.n_docs} documents resumed, {len(facts.publishers)} given")
-    if keep_model is not None:
-        keep_model(model)
     write = _Writer(out)
     names, tags, years, gone = facts.names, facts.tags, facts.years, facts.gone
     doc_publishers = facts.publishers
     pub_width = publisher_code_width(len(names))
 
     model.finish()
+    if keep_model is not None:
+        keep_model(model)
     firsts: list[str] = []
     for n, shard in enumerate(split_shards(model, shard_bytes)):
         firsts.append(shard.first if n else "")
