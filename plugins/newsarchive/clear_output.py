@@ -42,10 +42,10 @@ def _delete(folders: list[Path]) -> None:
         shutil.rmtree(folder)
 
 
-def _to_move(output: Path, retention: set[str], kept: set[str]) -> Iterator[Path]:
+def _to_move(output: Path, retention: set[str], kept: set[str], stayed: set[str]) -> Iterator[Path]:
     """The output-relative paths to move aside: every entry but those of ``retention`` (at the
     top), the ``kept`` files (POSIX output-relative names) and the folders that hold them,
-    whose other entries are moved."""
+    whose other entries are moved. The top entries left for ``kept`` are added to ``stayed``."""
     holding = {str(parent) for name in kept for parent in Path(name).parents}
     todo = [Path()]
     while todo:
@@ -59,6 +59,8 @@ def _to_move(output: Path, retention: set[str], kept: set[str]) -> Iterator[Path
                     todo.append(name)
                 elif str(name) not in kept or not entry.is_file(follow_symlinks=False):
                     yield name
+                    continue
+                stayed.add(name.parts[0])
 
 
 def move_aside(pelican: Any, keep: Callable[[Any], set[str]] | None = None) -> None:
@@ -71,10 +73,10 @@ def move_aside(pelican: Any, keep: Callable[[Any], set[str]] | None = None) -> N
         return
     retention = set(pelican.output_retention or ())
     kept = keep(pelican) if keep is not None else set()
-    if kept:  # Pelican's own deletion must spare them too
-        tops = {Path(name).parts[0] for name in kept}
-        pelican.output_retention = [*(pelican.output_retention or ()), *sorted(tops)]
-    entries = list(_to_move(output, retention, kept))
+    stayed: set[str] = set()
+    entries = list(_to_move(output, retention, kept, stayed))
+    if stayed:  # Pelican's own deletion must spare them too
+        pelican.output_retention = [*(pelican.output_retention or ()), *sorted(stayed)]
     prefix = _PREFIX.format(name=output.name)
     left = [p for p in output.parent.glob(f"{prefix}*") if p.is_dir()]  # by killed builds
     if not entries and not left:
