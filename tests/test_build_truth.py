@@ -272,6 +272,32 @@ def test_the_files_another_room_keeps_are_left_in_place(tmp_path):
     assert left == [".git/HEAD", "articles/a.html"]
     assert pelican.output_retention == [".git", "articles"]
     assert not list(tmp_path.glob(".out.deleting-*"))
+    clear_output.restore_retention(SimpleNamespace(settings=pelican.settings))  # Pelican's done
+    assert pelican.output_retention == [".git"]  # a next run of it (--autoreload) deletes all
+
+
+def test_a_kept_folder_whose_other_files_cannot_be_moved_is_left_to_pelican(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from newsarchive import clear_output
+
+    out = tmp_path / "out"
+    (out / "articles").mkdir(parents=True)
+    for name in ("a.html", "b.html"):
+        (out / "articles" / name).write_text(name, "utf-8")
+    real = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:
+        if self.name == "b.html":
+            raise OSError(18, "Invalid cross-device link")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    pelican = SimpleNamespace(output_path=str(out), path=str(tmp_path / "content"),
+                              delete_outputdir=True, output_retention=[], settings={})  # fmt: skip
+    clear_output.move_aside(pelican, keep=lambda p: {"articles/a.html"})
+    clear_output.wait(pelican)
+    assert pelican.output_retention == []  # Pelican deletes the folder, b.html with it
 
 
 def test_what_cannot_be_moved_aside_is_left_to_pelican(tmp_path, monkeypatch):

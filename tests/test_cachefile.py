@@ -127,3 +127,26 @@ def test_a_files_digest_sees_names_and_bytes_but_not_where_they_are(tmp_path):
     assert digest != cachefile.files_digest([tmp_path / "b" / "x.py"])
     (tmp_path / "a" / "x.py").rename(tmp_path / "a" / "y.py")
     assert digest != cachefile.files_digest([tmp_path / "a" / "y.py"])
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda data: data, "unreadable: ValueError: not what this version reads"),
+        (lambda data: data[:-3] + b"xyz", "altered: its checksum does not match"),
+        (lambda data: data[:-3], "truncated: "),
+    ],
+)
+def test_a_payload_that_fails_to_decode_is_said_to_be_damaged_only_when_it_is(
+    tmp_path, capsys, change, reason
+):
+    path = tmp_path / "model"
+    cachefile.write_parts(path, [b"head", b"0123456789" * 10])
+    path.write_bytes(change(path.read_bytes()))
+
+    def decode(read: cachefile.Reader) -> bytes:
+        read.read(4)
+        raise ValueError("not what this version reads")
+
+    assert cachefile.load_parts(path, decode, "redo") is None
+    assert f"damaged cache entry {path} ({reason}" in capsys.readouterr().err

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -417,3 +418,11 @@ def test_a_kept_model_gives_back_the_model_of_its_first_documents(tmp_path):
         restored.finish()
         direct.finish()
         assert to_lunr_json(restored) == to_lunr_json(direct)
+
+    untitled = Model(fields)  # a field without a posting
+    for doc in docs[1:3]:
+        untitled.add([field_counts([]), field_counts(doc[1])])
+    untitled.finish()
+    cachefile.write_parts(path, untitled.state())
+    again = cachefile.load_parts(path, lambda read: Model.restored(read, 2), "redo")
+    assert again is not None and again._postings[0] == array("Q")

@@ -143,6 +143,19 @@ class Reader:
         got = self._handle.readinto(view)
         self._took(view[:got], len(view))
 
+    def damage(self) -> str | None:
+        """Read the rest of the payload (after a decoder failed): how the file is damaged, or
+        None when it is whole."""
+        total = self._read
+        while chunk := self._handle.read(1 << 20):
+            total += len(chunk)
+            self._digest.update(chunk)
+        if total < self._length:
+            return f"truncated: {total} of {self._length} bytes"
+        if total > self._length or self._digest.hexdigest() != self._expected:
+            return "altered: its checksum does not match"
+        return None
+
     def check(self) -> None:
         """Raise :class:`DamagedEntry` unless the payload was read whole and is unaltered."""
         if self._read < self._length:
@@ -165,7 +178,9 @@ def load_parts(path: str | Path, decode: Callable[[Reader], T], redo: str) -> T 
         except DamagedEntry:
             raise
         except Exception:
-            reader.check()  # an altered payload may fail to decode: say how it is damaged
+            reason = reader.damage()  # an altered payload may fail to decode: say how
+            if reason is not None:
+                raise DamagedEntry(reason) from None
             raise
         reader.check()
         return value

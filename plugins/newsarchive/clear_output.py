@@ -29,6 +29,7 @@ from .report import errors
 _PREFIX = ".{name}.deleting-"
 _deleting: dict[int, tuple[Beside[None], Path]] = {}
 _keep: Callable[[Any], set[str]] | None = None
+_retention: dict[int, tuple[Any, list[str]]] = {}  # by id(settings): Pelican, its own retention
 
 
 def _would_delete(pelican: Any) -> bool:
@@ -75,22 +76,36 @@ def move_aside(pelican: Any, keep: Callable[[Any], set[str]] | None = None) -> N
     kept = keep(pelican) if keep is not None else set()
     stayed: set[str] = set()
     entries = list(_to_move(output, retention, kept, stayed))
-    if stayed:  # Pelican's own deletion must spare them too
-        pelican.output_retention = [*(pelican.output_retention or ()), *sorted(stayed)]
     prefix = _PREFIX.format(name=output.name)
     left = [p for p in output.parent.glob(f"{prefix}*") if p.is_dir()]  # by killed builds
-    if not entries and not left:
-        return
-    aside = output.parent / f"{prefix}{os.urandom(6).hex()}"
-    with contextlib.suppress(OSError):
-        aside.mkdir()
-    for entry in entries if aside.is_dir() else []:
-        with contextlib.suppress(OSError):  # not moved (another file system): Pelican deletes it
-            (aside / entry).parent.mkdir(parents=True, exist_ok=True)
-            (output / entry).rename(aside / entry)
-    folders = [p for p in (aside, *left) if p.is_dir()]
-    if folders:
-        _deleting[id(pelican.settings)] = (Beside(lambda: _delete(folders)), aside)
+    unmoved = set()
+    if entries or left:
+        aside = output.parent / f"{prefix}{os.urandom(6).hex()}"
+        with contextlib.suppress(OSError):
+            aside.mkdir()
+        for entry in entries:
+            try:
+                (aside / entry).parent.mkdir(parents=True, exist_ok=True)
+                (output / entry).rename(aside / entry)
+            except OSError:  # not moved (another file system): Pelican deletes it
+                unmoved.add(entry.parts[0])
+        folders = [p for p in (aside, *left) if p.is_dir()]
+        if folders:
+            _deleting[id(pelican.settings)] = (Beside(lambda: _delete(folders)), aside)
+    spared = stayed - unmoved  # where something could not be moved, Pelican deletes it all
+    if spared:  # Pelican's own deletion spares them too, this once (restore_retention)
+        own = list(pelican.output_retention or ())
+        _retention[id(pelican.settings)] = (pelican, own)
+        pelican.output_retention = [*own, *sorted(spared)]
+
+
+def restore_retention(generator: Any) -> None:
+    """Once Pelican has deleted the output (before it reads), give it back its own
+    ``OUTPUT_RETENTION``: a next run of the same Pelican (``--autoreload``) deletes as usual."""
+    found = _retention.pop(id(generator.settings), None)
+    if found is not None:
+        pelican, own = found
+        pelican.output_retention = own
 
 
 def wait(pelican: Any) -> None:
@@ -118,3 +133,4 @@ def register(keep: Callable[[Any], set[str]] | None = None) -> None:
     global _keep
     _keep = keep
     signals.initialized.connect(start)
+    signals.article_generator_pretaxonomy.connect(restore_retention)

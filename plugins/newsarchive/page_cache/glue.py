@@ -54,7 +54,7 @@ class CachingWriter(Writer):
         super().__init__(*args, **kwargs)
         self._copier: Copier | None = None
         self._asked: list[tuple[str, Any, dict[str, Any], tuple, dict[str, Any], str, str]] = []
-        self.pages: dict[str, str] = {}  # output-relative name → key, of every article page
+        self.pages: dict[str, str] = {}  # output-relative name → key, of each archived article
 
     def write_file(
         self, name: str, template: Any, context: dict[str, Any], *args: Any, **kwargs: Any
@@ -156,9 +156,9 @@ def _folder(settings: dict[str, Any]) -> Path:
 def _take(pelican: Any) -> InPlace | None:
     """The pages the last build left in this build's output (:func:`.in_place.take`, once)."""
     settings = pelican.settings
-    if id(settings) not in _taken:
-        output = os.path.realpath(pelican.output_path)
-        _taken[id(settings)] = take(_folder(settings), output) if _enabled(settings) else None
+    if id(settings) not in _taken:  # taken (deleted) even when not used: it would go stale
+        placed = take(_folder(settings), os.path.realpath(pelican.output_path))
+        _taken[id(settings)] = placed if _enabled(settings) else None
     return _taken[id(settings)]
 
 
@@ -210,6 +210,8 @@ def finish(pelican: Any) -> None:
     cache = _state.pop("cache", None)
     CachingWriter.cache = None
     CachingWriter.in_place = None
+    _taken.pop(id(pelican.settings), None)  # left by a build that stopped before its writer
+    _spared.pop(id(pelican.settings), None)
     if cache is None:
         return
     removed = cache.prune()
@@ -246,7 +248,13 @@ def finish_copies(generator: Any, writer: Any) -> None:
             _delete(path, writer.output_path)
     if isinstance(writer, CachingWriter) and writer.cache is not None and writer.pages:
         output = os.path.realpath(writer.output_path)
-        save(writer.cache.entries.folder, record(output, writer.pages))
+        overridden = writer._overridden_files  # another page may have been written there
+        pages = {
+            name: key
+            for name, key in writer.pages.items()
+            if sanitised_join(writer.output_path, name) not in overridden
+        }
+        save(writer.cache.entries.folder, record(output, pages))
 
 
 def register() -> None:

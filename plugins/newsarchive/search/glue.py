@@ -217,8 +217,9 @@ _jobs: dict[int, _Job] = {}
 
 
 def start_search_index(generator: Any) -> None:
-    """Start writing the index of the article generator's articles in a forked process (where
-    there is no ``fork``: at ``finalized``, here)."""
+    """Start writing the index of the article generator's articles in a forked process. What
+    other plugins change later (at ``all_generators_finalized``, say) is not indexed. Where
+    there is no ``fork``, the index is written at ``finalized``, in the build's process."""
     settings = generator.settings
     if not _enabled(settings):
         return

@@ -263,7 +263,7 @@ def _by_ordinal(postings: array, ordinal_of: np.ndarray, docs: int) -> None:
         part = (ordinal_of[part >> TERM_SHIFT] << TERM_SHIFT) | (part & _LOW)
         packed[kept : kept + len(part)] = part  # never ahead of what is still to be read
         kept += len(part)
-    del packed, part  # no view of the array left: it can shrink
+    del packed  # no view of the array is left (each part is a copy): it can shrink
     del postings[kept:]
 
 
