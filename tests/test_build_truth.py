@@ -276,6 +276,18 @@ def test_the_files_another_room_keeps_are_left_in_place(tmp_path):
     assert pelican.output_retention == [".git"]  # a next run of it (--autoreload) deletes all
 
 
+def cannot_move(monkeypatch, name: str) -> None:
+    """Renaming a file called ``name`` fails, as across file systems."""
+    real = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:
+        if self.name == name:
+            raise OSError(18, "Invalid cross-device link")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+
+
 def test_a_kept_folder_whose_other_files_cannot_be_moved_is_left_to_pelican(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
@@ -285,14 +297,7 @@ def test_a_kept_folder_whose_other_files_cannot_be_moved_is_left_to_pelican(tmp_
     (out / "articles").mkdir(parents=True)
     for name in ("a.html", "b.html"):
         (out / "articles" / name).write_text(name, "utf-8")
-    real = Path.rename
-
-    def rename(self: Path, target: Path) -> Path:
-        if self.name == "b.html":
-            raise OSError(18, "Invalid cross-device link")
-        return real(self, target)
-
-    monkeypatch.setattr(Path, "rename", rename)
+    cannot_move(monkeypatch, "b.html")
     pelican = SimpleNamespace(output_path=str(out), path=str(tmp_path / "content"),
                               delete_outputdir=True, output_retention=[], settings={})  # fmt: skip
     clear_output.move_aside(pelican, keep=lambda p: {"articles/a.html"})
@@ -310,14 +315,7 @@ def test_what_cannot_be_moved_aside_is_left_to_pelican(tmp_path, monkeypatch):
     (out / "articles").mkdir(parents=True)
     (out / "articles" / "a.html").write_text("a", "utf-8")
     (out / "index.html").write_text("i", "utf-8")
-    real = Path.rename
-
-    def rename(self: Path, target: Path) -> Path:
-        if self.name == "index.html":
-            raise OSError(18, "Invalid cross-device link")
-        return real(self, target)
-
-    monkeypatch.setattr(Path, "rename", rename)
+    cannot_move(monkeypatch, "index.html")
     pelican = SimpleNamespace(
         output_path=str(out),
         path=str(tmp_path / "content"),
