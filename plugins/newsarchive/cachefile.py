@@ -158,13 +158,12 @@ class Reader:
 
     def check(self) -> None:
         """Raise :class:`DamagedEntry` unless the payload was read whole and is unaltered."""
-        if self._read < self._length:
-            rest = len(self._handle.read(self._length - self._read + 1))
-            if self._read + rest < self._length:
-                raise DamagedEntry(f"truncated: {self._read + rest} of {self._length} bytes")
-            raise DamagedEntry("altered: its checksum does not match")  # not what was stored
-        if self._handle.read(1) or self._digest.hexdigest() != self._expected:
-            raise DamagedEntry("altered: its checksum does not match")
+        read_whole = self._read == self._length
+        reason = self.damage()
+        if reason is None and not read_whole:  # whole, but not what the decoder expects
+            reason = "altered: its checksum does not match"
+        if reason is not None:
+            raise DamagedEntry(reason)
 
 
 def load_parts(path: str | Path, decode: Callable[[Reader], T], redo: str) -> T | None:
