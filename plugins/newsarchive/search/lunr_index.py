@@ -167,8 +167,8 @@ class Model:
         for lengths in model.lengths:
             del lengths[docs:]
         codes = np.frombuffer(ordinal_of, np.uint32).astype(np.uint64)
-        for postings in model._postings:
-            _by_ordinal(postings, codes, docs)
+        for postings in model._postings:  # from ranks to ordinals, the first documents'
+            _recode(postings, codes, docs)
         model._ordered = [len(p) for p in model._postings]
         model._large = {(f, int(ordinal_of[t]), d): c for f, t, d, c in head["large"] if d < docs}
         model.n_docs = docs
@@ -186,10 +186,8 @@ class Model:
         )
         firsts = np.arange(count, dtype=np.uint64) << TERM_SHIFT
         for f, postings in enumerate(self._postings):
+            _recode(postings, rank)
             packed = np.frombuffer(postings, np.uint64)
-            for at in range(0, len(packed), _CHUNK):
-                part = packed[at : at + _CHUNK]
-                part[:] = (rank[part >> TERM_SHIFT] << TERM_SHIFT) | (part & _LOW)
             if self._ordered[f] >= len(packed) // 2:  # a sorted run, then the postings added
                 packed.sort(kind="stable")  # a merge of runs, not a sort anew
             else:
@@ -252,18 +250,19 @@ class Model:
             first = end
 
 
-def _by_ordinal(postings: array, ordinal_of: np.ndarray, docs: int) -> None:
-    """Recode ``postings`` (finished: each term by its rank) by the terms' ordinals, in place,
-    keeping those of documents below ``docs`` in their order."""
+def _recode(postings: array, codes: np.ndarray, docs: int | None = None) -> None:
+    """Give each posting's term the code ``codes[term]``, in place, a chunk at a time; with
+    ``docs``, keep only the postings of documents below it, in their order."""
     packed = np.frombuffer(postings, np.uint64)
     kept = 0
     for at in range(0, len(packed), _CHUNK):
         part = packed[at : at + _CHUNK]
-        part = part[((part >> DOC_SHIFT) & _DOC_MASK) < docs]
-        part = (ordinal_of[part >> TERM_SHIFT] << TERM_SHIFT) | (part & _LOW)
+        if docs is not None:
+            part = part[((part >> DOC_SHIFT) & _DOC_MASK) < docs]  # a copy
+        part = (codes[part >> TERM_SHIFT] << TERM_SHIFT) | (part & _LOW)
         packed[kept : kept + len(part)] = part  # never ahead of what is still to be read
         kept += len(part)
-    del packed  # no view of the array is left (each part is a copy): it can shrink
+    del packed  # no view of the array is left (each part is a new array): it can shrink
     del postings[kept:]
 
 
