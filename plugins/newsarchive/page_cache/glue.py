@@ -70,11 +70,11 @@ class CachingWriter(Writer):
             context["localsiteurl"] = path_to_url(get_relative_path(name))
         key = article_key(self.site, article, page_content(article))
         path = sanitised_join(self.output_path, name)
+        relative = os.path.normpath(name)
+        self.pages[relative] = key
         if self._claim(path, kwargs.get("override_output", False)):
-            self.pages[os.path.normpath(name)] = key
-            if self.in_place is not None and self.in_place.unchanged(
-                os.path.normpath(name), key, path
-            ):  # written, as it is
+            placed = self.in_place
+            if placed is not None and placed.unchanged(relative, key, path):  # written, as it is
                 cache.left += 1
                 cache.keep(key)
                 written = {**context, **kwargs, "output_file": name}
@@ -102,7 +102,6 @@ class CachingWriter(Writer):
         assert self.cache is not None
         kept = _Kept(template)
         super().write_file(name, kept, context, *args, **kwargs)
-        self.pages[os.path.normpath(name)] = key
         self.cache.put(key, kept.page)
         self.cache.rendered += 1
 
@@ -248,12 +247,10 @@ def finish_copies(generator: Any, writer: Any) -> None:
             _delete(path, writer.output_path)
     if isinstance(writer, CachingWriter) and writer.cache is not None and writer.pages:
         output = os.path.realpath(writer.output_path)
-        overridden = writer._overridden_files  # another page may have been written there
-        pages = {
-            name: key
-            for name, key in writer.pages.items()
-            if sanitised_join(writer.output_path, name) not in overridden
-        }
+        pages, overridden = writer.pages, writer._overridden_files
+        if overridden:  # another page may have been written there: not recorded
+            out = writer.output_path
+            pages = {n: k for n, k in pages.items() if sanitised_join(out, n) not in overridden}
         save(writer.cache.entries.folder, record(output, pages))
 
 
